@@ -1,0 +1,76 @@
+"""eduequity: school statistics in, verdicts against education-equity policy out.
+
+    import eduequity as ee
+    frame = ee.read_schools("schools.csv")
+    ev = ee.evaluate(frame, "cn.basic-balance-2012")
+    print(ee.render(ev, "markdown"))
+
+Names are loaded on first use so that ``import eduequity`` stays cheap: pandas
+and pint are only imported when a function that needs them is called.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "registry": "eduequity.core.registry",
+    "Registry": "eduequity.core.registry",
+    "read_schools": "eduequity.core.schools",
+    "evaluate": "eduequity.core.evaluate",
+    "Evaluation": "eduequity.core.evaluation",
+    "render": "eduequity.reports.render",
+    "override": "eduequity.core.standards",
+    "Standard": "eduequity.core.standards",
+    "converter": "eduequity.core.serialise",
+    "InputError": "eduequity.core.errors",
+    "PluginError": "eduequity.core.errors",
+    "Problem": "eduequity.core.errors",
+    "hookimpl": "eduequity.core.hookspecs",
+    "Source": "eduequity.core.sources",
+    "Indicator": "eduequity.core.indicators",
+    "MetricTarget": "eduequity.core.targets",
+    "Metric": "eduequity.core.metrics",
+    "Jurisdiction": "eduequity.core.jurisdictions",
+    "County": "eduequity.core.jurisdictions",
+    "CountyList": "eduequity.core.jurisdictions",
+    "ReportFormat": "eduequity.reports.formats",
+    "Section": "eduequity.reports.formats",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'eduequity' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core.errors import InputError, PluginError, Problem
+    from .core.evaluate import evaluate
+    from .core.evaluation import Evaluation
+    from .core.hookspecs import hookimpl
+    from .core.indicators import Indicator
+    from .core.jurisdictions import County, CountyList, Jurisdiction
+    from .core.metrics import Metric
+    from .core.registry import Registry, registry
+    from .core.schools import read_schools
+    from .core.serialise import converter
+    from .core.sources import Source
+    from .core.standards import Standard, override
+    from .core.targets import MetricTarget
+    from .reports.formats import ReportFormat, Section
+    from .reports.render import render

@@ -1,0 +1,179 @@
+"""The arithmetic of each rule kind, vectorised over every group at once.
+
+A check takes the shared ``Groups`` and the per-section indicator values and
+returns an ``Outcome``: a three-valued verdict per (year, county, level)
+group, the reason where it is not a pass, and the evidence for the result
+frames. No loop runs per county or per school; loops run over rules and
+indicators only.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from . import verdicts
+from .columns import LEVELS
+from .groups import Groups
+from .rules import Dispersion, SchoolThreshold, check_units
+from .targets import COMPARE
+
+LEVEL_ZH = {"primary": "小学", "junior": "初中"}
+
+
+@attrs.frozen
+class Outcome:
+    rule: str
+    passed: pd.arrays.BooleanArray  # per group
+    reason: np.ndarray  # per group: why not passed ("" where passed)
+    columns: dict = attrs.Factory(dict)  # extra county columns
+    limits: dict = attrs.Factory(dict)  # indicator -> (limit per group, passed per group)
+    schools: pd.DataFrame | None = None
+
+
+@attrs.frozen
+class Context:
+    """What every check needs: the groups, indicator values and their moments, computed once."""
+
+    groups: Groups
+    values: dict  # indicator key -> per-section values
+    means: dict  # indicator key -> per-group mean
+    cvs: dict  # indicator key -> per-group CV
+    missing: dict  # indicator key -> per-group text naming the schools with blank cells
+    school_ids: pd.Categorical
+    indicators: dict  # key -> Indicator
+
+
+def _text(*parts) -> np.ndarray:
+    """Element-wise string concatenation of arrays and scalars (vectorised)."""
+    out = np.asarray(parts[0], dtype=object).astype(str)
+    for p in parts[1:]:
+        out = np.char.add(out, np.asarray(p, dtype=object).astype(str))
+    return out.astype(object)
+
+
+def _fmt(x: np.ndarray, spec: str = "%.3f") -> np.ndarray:
+    return np.char.mod(spec, np.asarray(x, dtype=float))
+
+
+def level_names(groups: Groups) -> np.ndarray:
+    return np.array([LEVEL_ZH[lv] for lv in LEVELS], dtype=object)[groups.keys["level"].cat.codes.to_numpy()]
+
+
+def not_assessable_reason(ctx: Context, keys: tuple[str, ...], lead: np.ndarray) -> np.ndarray:
+    """Why a group's CV is missing: the schools with blank cells, or a zero mean."""
+    reason = np.full(ctx.groups.n, "", dtype=object)
+    for key in keys:
+        miss = ctx.missing[key]
+        zero = ctx.means[key] == 0
+        label = ctx.indicators[key].zh
+        add = np.where(miss != "", _text(label, " 缺数据的学校 (missing data): ", miss),
+                       np.where(zero, _text(label, " 全县平均值为0，差异系数无定义 (mean is 0)"), ""))
+        reason = np.where((add != "") & (reason != ""), _text(reason, "; ", add), np.where(add != "", add, reason))
+    return np.where(reason != "", _text(lead, "无法评估 not assessable — ", reason), "")
+
+
+@functools.singledispatch
+def check(rule, ctx: Context) -> Outcome:  # pragma: no cover - guarded by the rule union
+    raise TypeError(f"no check for {type(rule).__name__}")
+
+
+@check.register
+def _(rule: Dispersion, ctx: Context) -> Outcome:
+    g = ctx.groups
+    level = g.keys["level"].cat.codes.to_numpy()
+    limit = rule.limit.array()[level]
+    cite = rule.source.cite()
+    lead = _text(level_names(g), " ", rule.title, ": ")
+    compare = COMPARE[rule.op]
+    if rule.aggregate == "mean":
+        cv = np.mean(np.vstack([ctx.cvs[k] for k in rule.indicators]), axis=0)
+        known = ~np.isnan(cv) & ~np.isnan(limit)
+        with np.errstate(invalid="ignore"):
+            ok = compare(cv, limit)
+        passed = verdicts.boolean(ok, known)
+        fail = known & ~ok
+        reason = np.where(fail, _text(lead, _fmt(cv), " 超过限值 exceeds ", rule.op, " ", _fmt(limit, "%g"),
+                                      " (", cite, ")"),
+                          not_assessable_reason(ctx, rule.indicators, lead))
+        column = rule.column or rule.id
+        return Outcome(rule.id, passed, np.where(passed.fillna(False).to_numpy(dtype=bool), "", reason),
+                       columns={column: cv, column.removesuffix("_cv") + "_limit": limit})
+    limits, parts_passed, reasons = {}, [], np.full(g.n, "", dtype=object)
+    for k in rule.indicators:
+        cv = ctx.cvs[k]
+        known = ~np.isnan(cv) & ~np.isnan(limit)
+        with np.errstate(invalid="ignore"):
+            ok = compare(cv, limit)
+        p = verdicts.boolean(ok, known)
+        limits[k] = (limit, p)
+        parts_passed.append(p)
+        fail = known & ~ok
+        msg = np.where(fail, _text(ctx.indicators[k].zh, " ", _fmt(cv), " > ", _fmt(limit, "%g")), "")
+        reasons = np.where((msg != "") & (reasons != ""), _text(reasons, "; ", msg),
+                           np.where(msg != "", msg, reasons))
+    stacked = pd.array(np.concatenate([np.asarray(p.fillna(False), dtype=bool) for p in parts_passed]), dtype="boolean")
+    stacked[np.concatenate([np.asarray(p.isna()) for p in parts_passed])] = pd.NA
+    passed = verdicts.all_of(np.tile(np.arange(g.n), len(parts_passed)), stacked, g.n)
+    failed = ~passed.fillna(True).to_numpy(dtype=bool)
+    reason = np.where(failed, _text(lead, "差异系数超过限值 CV over the limit: ", reasons, " (", cite, ")"),
+                      not_assessable_reason(ctx, rule.indicators, lead))
+    return Outcome(rule.id, passed, np.where(passed.fillna(False).to_numpy(dtype=bool), "", reason), limits=limits)
+
+
+@check.register
+def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
+    g = ctx.groups
+    level = g.keys["level"].cat.codes.to_numpy()[g.codes]
+    n_rows = len(g.codes)
+    keys = [t.indicator for t in rule.thresholds]
+    thr = np.vstack([
+        t.value.array(check_units(t, ctx.indicators[t.indicator].unit))[level] for t in rule.thresholds
+    ])  # thresholds x sections, in the indicator's unit; NaN where a level has none
+    val = np.vstack([ctx.values[k] for k in keys])
+    applies = ~np.isnan(thr)
+    known = ~np.isnan(val) & applies
+    with np.errstate(invalid="ignore"):
+        met = val >= thr
+    floor = rule.floor if rule.floor is not None else 0.0
+    with np.errstate(invalid="ignore"):
+        below_floor = known & ~met & (val < floor * thr)
+    n_apply = applies.sum(axis=0)
+    need = n_apply if rule.min_met is None else np.minimum(rule.min_met, n_apply)
+    n_met = (known & met).sum(axis=0)
+    n_unmet = (known & ~met).sum(axis=0)
+    n_unknown = (applies & ~known).sum(axis=0)
+    definitely_fails = (n_unmet > n_apply - need) | below_floor.any(axis=0)
+    definitely_passes = (n_unknown == 0) & (n_met >= need) & ~definitely_fails
+    school_passed = verdicts.boolean(definitely_passes, definitely_passes | definitely_fails)
+    passed = verdicts.all_of(g.codes, school_passed, g.n)
+    n_fail = g.count(definitely_fails)
+    n_na = g.count(~definitely_passes & ~definitely_fails)
+    n_ok = g.count(definitely_passes)
+    lead = _text(level_names(g), " ", rule.title, ": ")
+    reason = np.where(n_fail > 0, _text(lead, n_fail, " 所学校未达标 schools fail (", rule.source.cite(), ")"),
+                      np.where(n_na > 0, _text(lead, "无法评估 not assessable — ", n_na,
+                                               " 所学校缺数据 schools have missing data"), ""))
+    # Evidence, one row per (section, threshold); keys as categoricals so it stays cheap.
+    rows = np.tile(np.arange(n_rows), len(keys))
+    met_arr = verdicts.boolean(met.ravel(), known.ravel())
+    k = g.keys
+    schools = pd.DataFrame({
+        "year": k["year"].to_numpy()[g.codes][rows],
+        "county": pd.Categorical.from_codes(k["county"].cat.codes.to_numpy()[g.codes][rows], dtype=k["county"].dtype),
+        "level": pd.Categorical.from_codes(level[rows], dtype=k["level"].dtype),
+        "school_id": ctx.school_ids[rows],
+        "indicator": pd.Categorical.from_codes(np.repeat(np.arange(len(keys)), n_rows), categories=keys),
+        "value": val.ravel(),
+        "threshold": thr.ravel(),
+        "floor": floor * thr.ravel(),
+        "met": met_arr,
+        "school_passed": school_passed[rows],
+    })
+    schools = schools[applies.ravel()].reset_index(drop=True)
+    return Outcome(rule.id, passed, reason,
+                   columns={"schools_met": n_ok, "schools_not_met": n_fail, "schools_not_assessable": n_na},
+                   schools=schools)

@@ -1,0 +1,101 @@
+"""The input vocabulary: every column eduequity reads, its Chinese headers and its unit.
+
+One table serves header matching, unit conversion, splitting mixed schools and
+the labels of reports, so a column is described once.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import attrs
+
+
+@attrs.frozen
+class Column:
+    """One column of the canonical school-section frame.
+
+    ``unit`` is the canonical unit values are stored in (``None`` for text);
+    ``split`` marks a whole-school physical resource that mixed schools share
+    out between sections by the national weights (people are reported per
+    section instead, as ``<name>_primary`` / ``<name>_junior``).
+    """
+
+    name: str
+    zh: str
+    en: str
+    role: str  # "key", "resource" or "optional"
+    unit: str | None = None
+    aliases: tuple[str, ...] = ()
+    split: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("year", "年份", "Year", "key", aliases=("年度", "统计年度", "统计年份", "学年")),
+    Column("county", "县（市、区）", "County", "key",
+           aliases=("县", "县区", "县（市、区）", "县(市、区)", "所在县", "县市区", "区县", "县名")),
+    Column("county_code", "县级行政区划代码", "County code", "optional",
+           aliases=("行政区划代码", "县代码", "区划代码")),
+    Column("school_id", "学校标识码", "School id", "key", aliases=("学校代码", "学校标识码", "学校编号")),
+    Column("level", "学段", "Level", "key", aliases=("学校类别", "学段")),
+    Column("students", "在校生数", "Students", "key", "student",
+           aliases=("学生数", "在校生数", "在校学生数", "学生人数")),
+    Column("teaching_area", "教学及辅助用房面积", "Teaching and auxiliary floor area", "resource",
+           "meter ** 2", aliases=("教学及辅助用房面积", "教学辅助用房面积"), split=True),
+    Column("sports_area", "体育运动场馆面积", "Sports ground and hall area", "resource",
+           "meter ** 2", aliases=("体育运动场馆面积", "体育运动场（馆）面积", "体育场馆面积"), split=True),
+    Column("equipment_value", "教学仪器设备值", "Teaching equipment value", "resource",
+           "yuan", aliases=("教学仪器设备值", "教学仪器设备总值"), split=True),
+    Column("computers", "计算机台数", "Computers", "resource", "computer",
+           aliases=("计算机台数", "计算机数", "学生用计算机台数"), split=True),
+    Column("books", "图书册数", "Books", "resource", "book", aliases=("图书册数", "图书藏量", "藏书册数"),
+           split=True),
+    Column("multimedia_classrooms", "网络多媒体教室数", "Networked multimedia classrooms", "resource",
+           "room", aliases=("网络多媒体教室数", "多媒体教室数"), split=True),
+    Column("teachers", "专任教师数", "Full-time teachers", "resource", "teacher",
+           aliases=("专任教师数", "专任教师")),
+    Column("teachers_above_degree", "高于规定学历教师数", "Teachers above the required degree", "resource",
+           "teacher", aliases=("高于规定学历教师数",)),
+    Column("teachers_mid_senior_title", "中级及以上专业技术职务教师数",
+           "Teachers with intermediate or senior titles", "resource", "teacher",
+           aliases=("中级及以上专业技术职务教师数", "中级及以上职称教师数")),
+    Column("backbone_teachers", "县级及以上骨干教师数", "County-level or higher backbone teachers", "resource",
+           "teacher", aliases=("县级及以上骨干教师数", "骨干教师数")),
+    Column("pe_art_teachers", "体育、艺术（美术、音乐）专任教师数", "PE and art (fine art, music) teachers",
+           "resource", "teacher",
+           aliases=("体育、艺术（美术、音乐）专任教师数", "体育艺术专任教师数", "体育、艺术专任教师数")),
+    Column("school_name", "学校名称", "School name", "optional", aliases=("学校名称", "校名")),
+    Column("school_type", "办学类型", "School type", "optional", aliases=("办学类型", "学校类型")),
+    Column("ownership", "办学性质", "Ownership", "optional", aliases=("办学性质", "举办性质")),
+    Column("sponsor", "举办者", "Sponsor", "optional", aliases=("举办者", "主管部门级别")),
+    Column("urban_rural", "城乡分类", "Urban or rural", "optional", aliases=("城乡分类", "城乡")),
+)
+
+BY_NAME: MappingProxyType = MappingProxyType({c.name: c for c in COLUMNS})
+KEYS: tuple[str, ...] = ("year", "county", "school_id", "level")
+RESOURCES: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource")
+
+LEVELS: tuple[str, ...] = ("primary", "junior")
+LEVEL_ALIASES = MappingProxyType({
+    "primary": "primary", "小学": "primary", "junior": "junior", "初中": "junior", "初级中学": "junior",
+})
+
+SCHOOL_TYPES: tuple[str, ...] = (
+    "primary_school", "junior_school", "nine_year", "twelve_year", "complete_secondary",
+    "teaching_point", "special", "vocational",
+)
+SCHOOL_TYPE_ALIASES = MappingProxyType({
+    **{t: t for t in SCHOOL_TYPES},
+    "小学": "primary_school", "初中": "junior_school", "初级中学": "junior_school",
+    "九年一贯制学校": "nine_year", "九年一贯制": "nine_year",
+    "十二年一贯制学校": "twelve_year", "十二年一贯制": "twelve_year",
+    "完全中学": "complete_secondary", "教学点": "teaching_point", "小学教学点": "teaching_point",
+    "特殊教育学校": "special", "特教学校": "special",
+    "职业学校": "vocational", "中等职业学校": "vocational", "职业中学": "vocational",
+})
+OWNERSHIP_ALIASES = MappingProxyType({"public": "public", "private": "private", "公办": "public", "民办": "private"})
+SPONSOR_ALIASES = MappingProxyType({
+    "county": "county", "city": "city", "province": "province",
+    "县": "county", "县级": "county", "区": "county", "市": "city", "地市": "city", "市级": "city",
+    "省": "province", "省级": "province",
+})

@@ -1,0 +1,89 @@
+"""The two exceptions a user is meant to catch.
+
+Both carry structure for programs and a message for people: an inspector reads
+the text, a pipeline reads ``.problems`` or ``.distribution``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+
+class Problem(NamedTuple):
+    """One thing wrong with the input: where it is, what was there, what was wanted.
+
+    ``row`` is the 0-based position of the data row in the input (``None`` when
+    the problem is about the whole input, such as a missing column).
+    """
+
+    row: int | None
+    column: str | None
+    value: Any
+    expected: str
+
+    def describe(self, line_offset: int | None = None) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+            if line_offset is not None:
+                where[-1] += f" (line {self.row + line_offset})"
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        head = ", ".join(where) or "input"
+        got = "" if self.value is None else f": got {self.value!r}"
+        return f"{head}{got}; expected {self.expected}"
+
+
+class InputError(ValueError):
+    """Bad input. ``.problems`` lists every problem found, not just the first."""
+
+    #: How many problems the message spells out; ``.problems`` always has all.
+    SHOWN = 25
+
+    def __init__(
+        self,
+        problems: Iterable[Problem | tuple],
+        *,
+        source: str | None = None,
+        line_offset: int | None = None,
+    ) -> None:
+        self.problems: list[Problem] = [Problem(*p) for p in problems]
+        self.source = source
+        self.line_offset = line_offset
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        n = len(self.problems)
+        where = f" in {self.source}" if self.source else ""
+        lines = [f"{n} problem{'s' if n != 1 else ''}{where}:"]
+        lines += ["  - " + p.describe(self.line_offset) for p in self.problems[: self.SHOWN]]
+        if n > self.SHOWN:
+            lines.append(f"  … and {n - self.SHOWN} more (see .problems)")
+        return "\n".join(lines)
+
+
+class PluginError(RuntimeError):
+    """A plugin failed to load, clashed with another, or raised inside a hook.
+
+    ``distribution`` names the installed distribution at fault (for a clash,
+    ``others`` names the plugin(s) it clashed with); ``hook`` the hook, if any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        distribution: str,
+        hook: str | None = None,
+        others: tuple[str, ...] = (),
+    ) -> None:
+        self.distribution = distribution
+        self.hook = hook
+        self.others = others
+        where = f"plugin {distribution!r}"
+        if hook:
+            where += f" in hook {hook}"
+        if others:
+            where += " (clashes with " + ", ".join(repr(o) for o in others) + ")"
+        super().__init__(f"{where}: {message}")

@@ -1,0 +1,282 @@
+"""``evaluate``: a canonical school frame and a standard in, an ``Evaluation`` out.
+
+One pass: exclusions → one grouping over (year, county, level) → indicator
+values and their weighted moments, computed once → each rule's vectorised
+check → metric targets and prerequisites → the overall verdict per
+(year, county) by Kleene AND over every criterion.
+"""
+
+from __future__ import annotations
+
+
+import numpy as np
+import pandas as pd
+
+from . import targets as targets_mod
+from . import verdicts
+from .checks import Context, Outcome, check
+from .errors import InputError, Problem
+from .evaluation import Evaluation
+from .groups import Groups, group, weighted_moments
+from .jurisdictions import closest
+from .metrics import read_metrics
+from .recognitions import first_year, read_recognitions
+from .registry import Registry, registry as default_registry
+from .rules import Recognition
+from .schools import is_canonical, read_schools
+from .standards import Standard
+
+EXCLUDED_KEYS = ["row", "year", "county", "school_id", "level"]
+
+
+def evaluate(
+    frame: pd.DataFrame | None,
+    standard: str | Standard,
+    *,
+    metrics: pd.DataFrame | None = None,
+    recognitions: pd.DataFrame | None = None,
+    registry: Registry | None = None,
+) -> Evaluation:
+    """Judge ``frame`` against ``standard`` (an id or a ``Standard``).
+
+    ``frame`` may be a canonical frame from ``read_schools`` or anything
+    ``read_schools`` accepts; ``None`` for a standard of metric targets only.
+    ``metrics``: long-form observations (year, county, metric, value[, level]).
+    ``recognitions``: (county, year[, kind]); needed by prerequisites such as
+    the quality-balance 3-year rule, which is "not assessable" without them.
+    """
+    reg = registry or default_registry()
+    std = reg.standard(standard)
+    observations = read_metrics(metrics, std.metric_map)
+    recog = read_recognitions(recognitions)
+
+    if frame is None:
+        frame = _empty_schools()
+    elif not is_canonical(frame):
+        frame = read_schools(frame)
+    _check_columns(frame, std)
+    _check_counties(frame, std, reg)
+
+    excluded, keep = _exclude(frame, std)
+    included = frame if keep is None else frame[keep]
+    g = group(included)
+    ctx = _context(included, g, std)
+    outcomes = [check(rule, ctx) for rule in std.rules if not isinstance(rule, Recognition)]
+
+    places = _places(g, observations, std.jurisdiction)
+    target_rows = [targets_mod.judge(std.targets, observations, places, std.jurisdiction)]
+    target_rows += [_recognition_rows(rule, places, recog) for rule in std.rules if isinstance(rule, Recognition)]
+    target_frame = pd.concat([t for t in target_rows if len(t)] or [targets_mod.empty()], ignore_index=True)
+
+    counties = _counties(g, outcomes)
+    indicators = _indicators(g, ctx, outcomes, std)
+    verdict_frame = _verdicts(g, outcomes, target_frame, std)
+    schools = pd.concat([o.schools for o in outcomes if o.schools is not None] or [_empty_school_rows()],
+                        ignore_index=True)
+    input_rows = int(frame["row"].nunique())
+    return Evaluation(
+        standard=std,
+        counties=counties,
+        verdicts=verdict_frame,
+        indicators=indicators,
+        schools=schools,
+        targets=_sort(target_frame, ["target", "year", "county", "level"]),
+        excluded=excluded,
+        input_rows=input_rows,
+        evaluated_rows=int(included["row"].nunique()),
+        versions=_versions(reg),
+    )
+
+
+# -- boundary checks -------------------------------------------------------------------------
+
+def _check_columns(frame: pd.DataFrame, std: Standard) -> None:
+    missing = [c for c in std.needed_columns if c not in frame.columns]
+    if missing:
+        raise InputError([Problem(None, c, None, f"column {c!r}, which standard {std.id} needs") for c in missing],
+                         source="evaluate")
+
+
+def _check_counties(frame: pd.DataFrame, std: Standard, reg: Registry) -> None:
+    known = reg.counties(std.jurisdiction)
+    if not known or std.jurisdiction == "cn":
+        return
+    county = frame["county"].astype("str")
+    bad = ~county.isin(list(known)).to_numpy()
+    if bad.any():
+        names = list(known)
+        raise InputError([
+            Problem(int(r), "county", c, f"a county of {std.jurisdiction} (closest: {', '.join(closest(c, names)) or 'none'})")
+            for r, c in zip(frame["row"].to_numpy()[bad], county.to_numpy()[bad], strict=True)
+        ], source="evaluate")
+
+
+def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """Rows the standard leaves out, each with the first reason that applies."""
+    reason = np.full(len(frame), "", dtype=object)
+    for ex in std.exclusions:
+        if ex.column not in frame.columns:
+            continue
+        hit = frame[ex.column].isin(ex.values).to_numpy() & (reason == "")
+        reason[hit] = f"{ex.reason} [{ex.source.cite()}]"
+    out = reason != ""
+    cols = [c for c in EXCLUDED_KEYS + ["school_name", "school_type"] if c in frame.columns]
+    excluded = frame.loc[out, cols].assign(reason=reason[out]).drop_duplicates("row").reset_index(drop=True)
+    return excluded, (~out if out.any() else None)
+
+
+# -- evidence ---------------------------------------------------------------------------------
+
+def _context(frame: pd.DataFrame, g: Groups, std: Standard) -> Context:
+    values, means, cvs, missing = {}, {}, {}, {}
+    school_ids = pd.Categorical(frame["school_id"].to_numpy())
+    for key in std.needed_columns:
+        ind = std.indicator(key)
+        x = frame[key].to_numpy(dtype=np.float64) / g.students * ind.factor
+        values[key] = x
+        means[key], cvs[key] = weighted_moments(g, x)
+        missing[key] = _missing_schools(g, x, school_ids)
+    return Context(g, values, means, cvs, missing, school_ids, {i.key: i for i in std.indicators})
+
+
+def _missing_schools(g: Groups, x: np.ndarray, ids: pd.Categorical) -> np.ndarray:
+    """Per group, the ids of schools whose value is blank ("" where none)."""
+    out = np.full(g.n, "", dtype=object)
+    nan = np.isnan(x)
+    if nan.any():
+        s = pd.Series(np.asarray(ids)[nan].astype(str)).groupby(g.codes[nan]).agg(lambda v: ", ".join(sorted(v)))
+        out[s.index.to_numpy()] = s.to_numpy()
+    return out
+
+
+def _counties(g: Groups, outcomes: list[Outcome]) -> pd.DataFrame:
+    out = g.keys.copy()
+    out["schools"] = g.size
+    out["students"] = g.total.round().astype(np.int64)  # whole students, validated at the boundary
+    for o in outcomes:
+        for name, col in o.columns.items():
+            out[name] = col
+    passed = verdicts.all_of(np.tile(np.arange(g.n), len(outcomes)), _stack([o.passed for o in outcomes]), g.n)
+    out["passed"] = passed
+    out["status"] = verdicts.status(passed)
+    return out
+
+
+def _indicators(g: Groups, ctx: Context, outcomes: list[Outcome], std: Standard) -> pd.DataFrame:
+    keys = list(ctx.values)
+    n, k = g.n, len(keys)
+    idx = np.tile(np.arange(n), k)
+    limit = np.full(n * k, np.nan)
+    passed = pd.array([pd.NA] * (n * k), dtype="boolean")
+    for o in outcomes:
+        for key, (lim, p) in o.limits.items():
+            sl = slice(keys.index(key) * n, (keys.index(key) + 1) * n)
+            limit[sl] = lim
+            passed[sl] = p
+    out = g.keys.iloc[idx].reset_index(drop=True)
+    out["indicator"] = pd.Categorical(np.repeat(keys, n), categories=keys)
+    out["mean"] = np.concatenate([ctx.means[key] for key in keys]) if k else np.array([])
+    out["cv"] = np.concatenate([ctx.cvs[key] for key in keys]) if k else np.array([])
+    out["limit"] = limit
+    out["passed"] = passed
+    out["schools"] = g.size[idx]
+    out["missing"] = np.concatenate([ctx.missing[key] for key in keys]) if k else np.array([], dtype=object)
+    out["missing"] = out["missing"].astype("str")
+    return _sort(out, ["year", "county", "level"], stable_on="indicator")
+
+
+def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, std: Standard) -> pd.DataFrame:
+    """Kleene AND per (year, county) over every criterion: each level's rules, each target row."""
+    county_str = g.keys["county"].astype("str").to_numpy()
+    parts = [pd.DataFrame({"year": g.keys["year"].to_numpy(), "county": county_str,
+                           "passed": o.passed, "reason": o.reason}) for o in outcomes]
+    if len(targets):
+        t = targets
+        na_reason = np.where(t["status"].to_numpy() == verdicts.PENDING, "未到期 pending", "无观测值 no observation")
+        reason = np.where(t["passed"].isna().to_numpy(),
+                          t["target"].astype(str).to_numpy() + ": " + na_reason,
+                          t["target"].astype(str).to_numpy() + ": " + t["metric"].astype(str).to_numpy()
+                          + " = " + np.char.mod("%g", t["value"].to_numpy(dtype=float)) + ", required "
+                          + t["op"].astype(str).to_numpy() + " " + np.char.mod("%g", t["required"].to_numpy(dtype=float)))
+        parts.append(pd.DataFrame({"year": t["year"].to_numpy(), "county": t["county"].astype(str).to_numpy(),
+                                   "passed": t["passed"].array, "reason": reason}))
+    crit = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        {"year": pd.Series(dtype="int64"), "county": pd.Series(dtype="str"),
+         "passed": pd.Series(dtype="boolean"), "reason": pd.Series(dtype="str")})
+    codes, uniq = pd.factorize(pd.MultiIndex.from_arrays([crit["year"], crit["county"]]), sort=True)
+    n = len(uniq)
+    passed = verdicts.all_of(codes.astype(np.intp), pd.array(crit["passed"], dtype="boolean"), n)
+    keys = uniq.to_frame(index=False, name=["year", "county"])
+    open_ = crit["passed"].fillna(False).to_numpy(dtype=bool) == False  # noqa: E712 - not a definite pass
+    reasons = pd.Series("", index=np.arange(n), dtype=object)
+    if open_.any():
+        joined = pd.Series(crit["reason"].to_numpy()[open_]).groupby(codes[open_]).agg("; ".join)
+        reasons[joined.index.to_numpy()] = joined.to_numpy()
+    out = keys.assign(passed=passed, status=verdicts.status(passed), reasons=reasons.astype("str").to_numpy())
+    out["year"] = out["year"].astype("int64")
+    out["county"] = out["county"].astype("str")
+    return out
+
+
+def _recognition_rows(rule: Recognition, places: pd.DataFrame, recog: pd.DataFrame | None) -> pd.DataFrame:
+    base = places.reset_index(drop=True)
+    required = base["year"].to_numpy() - rule.years_before
+    if recog is None:
+        first = np.full(len(base), np.nan)
+    else:
+        first = base["county"].map(first_year(recog, rule.recognition)).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        ok = first <= required
+    passed = verdicts.boolean(ok, known=np.full(len(base), recog is not None))
+    return pd.DataFrame({
+        "target": rule.id, "year": base["year"].to_numpy(), "county": base["county"].to_numpy(),
+        "level": pd.Series([None] * len(base), dtype="str"), "metric": f"recognition:{rule.recognition}",
+        "value": first, "op": "<=", "required": required.astype(float),
+        "deadline": pd.array([pd.NA] * len(base), dtype="Int64"), "approximate": False,
+        "status": verdicts.status(passed), "passed": passed,
+    })
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+def _places(g: Groups, observations: pd.DataFrame, jurisdiction: str) -> pd.DataFrame:
+    """(year, county) pairs judged: the frame's, plus any county observed in the metrics."""
+    from_frame = pd.DataFrame({"year": g.keys["year"].to_numpy(), "county": g.keys["county"].astype("str").to_numpy()})
+    obs = observations[observations["county"] != jurisdiction][["year", "county"]]
+    both = pd.concat([from_frame, obs], ignore_index=True).drop_duplicates()
+    return both.sort_values(["year", "county"], kind="stable").reset_index(drop=True)
+
+
+def _stack(arrays: list) -> pd.arrays.BooleanArray:
+    if not arrays:
+        return pd.array([], dtype="boolean")
+    return pd.array(pd.concat([pd.Series(a, dtype="boolean") for a in arrays], ignore_index=True), dtype="boolean")
+
+
+def _sort(df: pd.DataFrame, by: list[str], stable_on: str | None = None) -> pd.DataFrame:
+    cols = [c for c in by if c in df.columns] + ([stable_on] if stable_on else [])
+    if not cols or not len(df):
+        return df.reset_index(drop=True)
+    return df.sort_values(cols, kind="stable").reset_index(drop=True)
+
+
+def _versions(reg: Registry) -> dict[str, str]:
+    return dict(sorted(reg.versions.items()))
+
+
+def _empty_schools() -> pd.DataFrame:
+    return pd.DataFrame({
+        "row": pd.Series(dtype="int64"), "year": pd.Series(dtype="int64"),
+        "county": pd.Series(pd.Categorical([])), "school_id": pd.Series(dtype="str"),
+        "level": pd.Series(pd.Categorical([], categories=["primary", "junior"])),
+        "students": pd.Series(dtype="float64"),
+    })
+
+
+def _empty_school_rows() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in [
+        ("year", "int64"), ("county", "str"), ("level", "str"), ("school_id", "str"), ("indicator", "str"),
+        ("value", "float64"), ("threshold", "float64"), ("floor", "float64"), ("met", "boolean"),
+        ("school_passed", "boolean")]})
+
+

@@ -1,0 +1,48 @@
+"""``Evaluation``: the verdicts of one standard on one dataset, with the evidence.
+
+Frames (api.md): counties (year, county, level), verdicts (year, county),
+indicators (… , indicator), schools (… , school_id, indicator), targets
+(target, year, county[, level]) and excluded (input rows not evaluated, with
+the reason). ``input_rows`` and ``evaluated_rows`` make the accounting
+checkable: nothing vanishes.
+"""
+
+from __future__ import annotations
+
+import attrs
+import pandas as pd
+
+from .standards import Standard
+
+
+@attrs.frozen(eq=False)
+class Evaluation:
+    standard: Standard
+    counties: pd.DataFrame
+    verdicts: pd.DataFrame
+    indicators: pd.DataFrame
+    schools: pd.DataFrame
+    targets: pd.DataFrame
+    excluded: pd.DataFrame
+    input_rows: int
+    evaluated_rows: int
+    versions: dict[str, str] = attrs.Factory(dict)
+
+    FRAMES = ("verdicts", "counties", "indicators", "schools", "targets", "excluded")
+
+    @property
+    def passed(self) -> pd.Series:
+        """The overall verdict per (year, county), as a Series for quick looks."""
+        return self.verdicts.set_index(["year", "county"])["passed"]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Evaluation):
+            return NotImplemented
+        return (self.standard == other.standard and self.input_rows == other.input_rows
+                and self.evaluated_rows == other.evaluated_rows and self.versions == other.versions
+                and all(getattr(self, f).equals(getattr(other, f)) for f in self.FRAMES))
+
+    def __repr__(self) -> str:
+        v = {k: n for k, n in self.verdicts["status"].value_counts(sort=False).items() if n}
+        return (f"<Evaluation {self.standard.id}: {len(self.verdicts)} county-years "
+                f"{v}, {self.evaluated_rows}/{self.input_rows} rows evaluated>")

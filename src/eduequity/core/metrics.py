@@ -1,0 +1,94 @@
+"""County- and jurisdiction-level observations (``metrics=``) and what they measure.
+
+Observations come in long form, ``year, county, metric, value`` (+ ``level``).
+Shares are fractions; yes/no metrics are 1/0; a comparison with another
+quantity is a ratio. The kind is what lets the boundary reject 96.5 given for
+a share.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem
+
+KINDS = ("share", "ratio", "yes/no", "quantity", "count", "score", "year")
+
+
+@attrs.frozen
+class Metric:
+    """What an observation measures: a key, its labels, its kind and canonical unit."""
+
+    key: str
+    zh: str
+    en: str
+    kind: str = attrs.field(validator=attrs.validators.in_(KINDS))
+    unit: str = ""
+
+
+_REQUIRED = ("year", "county", "metric", "value")
+
+
+def read_metrics(source: pd.DataFrame | None, known: dict[str, Metric] | None = None) -> pd.DataFrame:
+    """Validate observations into ``year, county, level, metric, value``; every problem at once.
+
+    ``known`` maps metric keys to their definitions; values of known share and
+    yes/no metrics are range-checked. Unknown metrics are kept: another
+    standard may use them.
+    """
+    cols = ["year", "county", "level", "metric", "value"]
+    if source is None:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
+                             zip(cols, ["int64", "str", "str", "str", "float64"], strict=True)})
+    if not isinstance(source, pd.DataFrame):
+        source = pd.read_csv(source, dtype=str, encoding="utf-8-sig")
+    problems: list[Problem] = []
+    missing = [c for c in _REQUIRED if c not in source.columns]
+    for c in missing:
+        problems.append(Problem(None, c, None, "a column of metric observations (year, county, metric, value)"))
+    unknown = [c for c in source.columns if c not in cols]
+    for c in unknown:
+        problems.append(Problem(None, c, None, "only year, county, level, metric, value"))
+    if problems:
+        raise InputError(problems, source="metrics")
+    df = source.reset_index(drop=True)
+    pos = np.arange(len(df))
+    year = pd.to_numeric(df["year"], errors="coerce")
+    bad = year.isna() | (year % 1 != 0)
+    problems += [Problem(int(i), "year", df["year"].iat[i], "a whole year") for i in pos[bad.to_numpy()]]
+    value = pd.to_numeric(df["value"], errors="coerce")
+    bad = value.isna()
+    problems += [Problem(int(i), "value", df["value"].iat[i], "a number") for i in pos[bad.to_numpy()]]
+    for c in ("county", "metric"):
+        text = df[c].astype("str").str.strip()
+        bad = df[c].isna() | (text == "")
+        problems += [Problem(int(i), c, df[c].iat[i], "a non-blank name") for i in pos[bad.to_numpy()]]
+    level = df["level"].astype("str").str.strip() if "level" in df else pd.Series(pd.NA, index=df.index, dtype="str")
+    if "level" in df:
+        level = level.where(df["level"].notna() & (level != ""))
+        level = level.replace({"小学": "primary", "初中": "junior"})
+        bad = level.notna() & ~level.isin(["primary", "junior"])
+        problems += [Problem(int(i), "level", df["level"].iat[i], "primary, junior or blank") for i in pos[bad.to_numpy()]]
+    metric = df["metric"].astype("str").str.strip()
+    for key, m in (known or {}).items():
+        rows = (metric == key).to_numpy()
+        if m.kind == "share":
+            bad = rows & ((value < 0) | (value > 1)).to_numpy()
+            problems += [Problem(int(i), "value", value.iat[i], f"a share of {key} as a fraction in [0, 1] (0.965, not 96.5)")
+                         for i in pos[bad]]
+        elif m.kind == "yes/no":
+            bad = rows & value.notna().to_numpy() & ~value.isin([0, 1]).to_numpy()
+            problems += [Problem(int(i), "value", value.iat[i], f"1 (yes) or 0 (no) for {key}") for i in pos[bad]]
+    out = pd.DataFrame({
+        "year": year, "county": df["county"].astype("str").str.strip(), "level": level,
+        "metric": metric, "value": value.astype("float64"),
+    })
+    dup = out.duplicated(["year", "county", "level", "metric"], keep=False).to_numpy()
+    problems += [Problem(int(i), "metric", out["metric"].iat[i],
+                         "one observation per (year, county, level, metric)") for i in pos[dup]]
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: (p.row is None, p.row or 0)), source="metrics")
+    out["year"] = out["year"].astype("int64")
+    return out

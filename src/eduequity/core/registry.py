@@ -1,0 +1,194 @@
+"""Loading plugins and collecting what they register.
+
+Core never scatters ``pm.hook.x()`` calls: ``Registry`` calls each hook once,
+implementation by implementation, so that a failure or a clash can name the
+distribution at fault, and exposes read-only mappings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+import pluggy
+
+from . import hookspecs, units
+from .errors import PluginError
+from .jurisdictions import CountyList, Jurisdiction, counties_under
+from .standards import Standard, load
+
+#: Modules registered in every registry, before any installed plugin.
+BUILTINS = ("eduequity.national", "eduequity.reports.formats")
+BUILTIN_DIST = "eduequity"
+#: Comma-separated entry-point names (or distribution names) to leave unloaded.
+DISABLE_ENV = "EDUEQUITY_DISABLE_PLUGINS"
+
+
+class Registry:
+    """What the built-in and installed plugins registered: standards, places, schedules, formats."""
+
+    def __init__(self, plugins: Iterable[Any] = (), *, entry_points: bool = True) -> None:
+        self._pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self._pm.add_hookspecs(hookspecs)
+        self._dist: dict[str, str] = {}
+        self.versions: dict[str, str] = {BUILTIN_DIST: _version(BUILTIN_DIST)}
+        for name in BUILTINS:
+            self._register(importlib.import_module(name), BUILTIN_DIST)
+        if entry_points:
+            self._load_entry_points()
+        for plugin in plugins:
+            self._register(plugin, getattr(plugin, "__name__", None) or type(plugin).__name__)
+        self._collect()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def _register(self, plugin: Any, dist: str) -> None:
+        try:
+            name = self._pm.register(plugin)
+        except ValueError as exc:
+            raise PluginError(f"could not be registered: {exc}", distribution=dist) from exc
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"has an invalid hook: {exc}", distribution=dist) from exc
+        self._dist[name] = dist
+
+    def _load_entry_points(self) -> None:
+        disabled = {s.strip() for s in os.environ.get(DISABLE_ENV, "").split(",") if s.strip()}
+        for ep in sorted(metadata.entry_points(group=hookspecs.PROJECT), key=lambda e: e.name):
+            dist = ep.dist.name if ep.dist else ep.name
+            if ep.name in disabled or dist in disabled:
+                continue
+            try:
+                plugin = ep.load()
+            except Exception as exc:  # noqa: BLE001 - any import failure is the plugin's
+                raise PluginError(f"failed to import {ep.value!r}: {exc!r}", distribution=dist) from exc
+            self._register(plugin, dist)
+            self.versions[dist] = ep.dist.version if ep.dist else "unknown"
+
+    def _call(self, hook: str) -> list[tuple[str, Any]]:
+        """(distribution, item) for every item every implementation returned, built-ins first."""
+        out = []
+        impls = getattr(self._pm.hook, hook).get_hookimpls()
+        builtin = [i for i in impls if self._dist.get(i.plugin_name) == BUILTIN_DIST]
+        for impl in builtin + [i for i in impls if i not in builtin]:
+            dist = self._dist.get(impl.plugin_name, impl.plugin_name)
+            try:
+                items = impl.function()
+            except Exception as exc:  # noqa: BLE001 - a plugin's fault, reported as such
+                raise PluginError(f"raised {exc!r}", distribution=dist, hook=hook) from exc
+            if items is None:
+                continue
+            if not isinstance(items, list | tuple):
+                raise PluginError(f"returned {type(items).__name__}, expected a list", distribution=dist, hook=hook)
+            out += [(dist, item) for item in items]
+        return out
+
+    def _collect(self) -> None:
+        for dist, definition in self._call("eduequity_units"):
+            try:
+                units.define(definition)
+            except units.UnitError as exc:
+                raise PluginError(str(exc), distribution=dist, hook="eduequity_units") from exc
+
+        tree: dict[str, Jurisdiction] = {}
+        owner: dict[str, str] = {}
+        for dist, j in self._call("eduequity_jurisdictions"):
+            _expect(j, Jurisdiction, dist, "eduequity_jurisdictions")
+            _unique(owner, j.id, dist, "jurisdiction", "eduequity_jurisdictions")
+            if j.parent is not None and j.parent not in tree:
+                raise PluginError(f"jurisdiction {j.id!r} names unknown parent {j.parent!r}",
+                                  distribution=dist, hook="eduequity_jurisdictions")
+            tree[j.id] = j
+        county_owner: dict[str, str] = {}
+        for dist, cl in self._call("eduequity_counties"):
+            _expect(cl, CountyList, dist, "eduequity_counties")
+            if cl.jurisdiction not in tree:
+                raise PluginError(f"gives counties to unknown jurisdiction {cl.jurisdiction!r}",
+                                  distribution=dist, hook="eduequity_counties")
+            _unique(county_owner, cl.jurisdiction, dist, "counties of", "eduequity_counties")
+            node = tree[cl.jurisdiction]
+            tree[cl.jurisdiction] = attrs.evolve(node, counties=tuple(cl.counties))
+
+        standards: dict[str, Standard] = {}
+        std_owner: dict[str, str] = {}
+        for dist, item in self._call("eduequity_standards"):
+            if isinstance(item, str | Path):
+                try:
+                    item = load(item)
+                except (OSError, ValueError) as exc:
+                    raise PluginError(str(exc), distribution=dist, hook="eduequity_standards") from exc
+            _expect(item, Standard, dist, "eduequity_standards")
+            if item.jurisdiction not in tree:
+                raise PluginError(f"standard {item.id!r} names unknown jurisdiction {item.jurisdiction!r}",
+                                  distribution=dist, hook="eduequity_standards")
+            _unique(std_owner, item.id, dist, "standard", "eduequity_standards")
+            standards[item.id] = item
+
+        formats: dict[str, Any] = {}
+        fmt_owner: dict[str, str] = {}
+        for dist, fmt in self._call("eduequity_report_formats"):
+            _unique(fmt_owner, fmt.id, dist, "report format", "eduequity_report_formats")
+            formats[fmt.id] = fmt
+
+        self._tree = tree
+        self.jurisdictions: Mapping[str, Jurisdiction] = MappingProxyType(tree)
+        self.standards: Mapping[str, Standard] = MappingProxyType(standards)
+        self.schedules: Mapping[str, Any] = MappingProxyType({})
+        self.report_formats: Mapping[str, Any] = MappingProxyType(formats)
+        self.owners: Mapping[str, str] = MappingProxyType({**owner, **std_owner, **fmt_owner})
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def counties(self, jurisdiction: str) -> dict:
+        """Every county name and alias under ``jurisdiction`` (empty for ``cn``: any county)."""
+        return counties_under(self._tree, jurisdiction)
+
+    def standard(self, standard: str | Standard) -> Standard:
+        if isinstance(standard, Standard):
+            return standard
+        try:
+            return self.standards[standard]
+        except KeyError:
+            known = ", ".join(sorted(self.standards))
+            raise KeyError(f"unknown standard {standard!r}; registered: {known}") from None
+
+
+def _expect(item: Any, cls: type, dist: str, hook: str) -> None:
+    if not isinstance(item, cls):
+        raise PluginError(f"returned {item!r}, expected {cls.__name__}", distribution=dist, hook=hook)
+
+
+def _unique(owner: dict[str, str], key: str, dist: str, what: str, hook: str) -> None:
+    if key in owner:
+        raise PluginError(f"{what} {key!r} is already registered", distribution=dist, hook=hook,
+                          others=(owner[key],))
+    owner[key] = dist
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+_default: Registry | None = None
+
+
+def registry(plugins: Iterable[Any] | None = None, *, entry_points: bool = True) -> Registry:
+    """The registry of built-in and installed plugins (cached), or an isolated one.
+
+    ``registry(plugins=[...], entry_points=False)`` builds a fresh registry of
+    the built-ins and the given plugins only, for tests and embedding.
+    """
+    global _default
+    if plugins is None and entry_points:
+        if _default is None:
+            _default = Registry()
+        return _default
+    return Registry(plugins or (), entry_points=entry_points)

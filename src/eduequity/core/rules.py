@@ -1,0 +1,126 @@
+"""The rule kinds a standard is built from, as data.
+
+Each rule is a small frozen record; the arithmetic that checks it lives in
+``checks.py`` so the records stay plain enough to load from a data file and to
+round-trip through JSON.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+import numpy as np
+
+from . import columns, units
+from .sources import Source
+
+OPS = (">=", ">", "<=", "<", "==")
+
+
+@attrs.frozen
+class PerLevel:
+    """A value that may differ between primary and junior sections; None = not set for that level."""
+
+    primary: float | None = None
+    junior: float | None = None
+
+    def get(self, level: str) -> float | None:
+        return getattr(self, level)
+
+    def array(self, scale: float = 1.0) -> np.ndarray:
+        """Values in ``columns.LEVELS`` order, NaN where unset: index it with level codes."""
+        return np.array([np.nan if (v := self.get(lv)) is None else v * scale for lv in columns.LEVELS])
+
+    @classmethod
+    def of(cls, value: float | dict | PerLevel) -> PerLevel:
+        """A scalar applies to both levels (used by overrides)."""
+        if isinstance(value, PerLevel):
+            return value
+        if isinstance(value, dict):
+            return cls(**value)
+        return cls(float(value), float(value))
+
+
+@attrs.frozen
+class Threshold:
+    """A per-school minimum for one indicator, by level, in ``unit``."""
+
+    indicator: str
+    value: PerLevel
+    unit: str
+
+
+@attrs.frozen
+class SchoolThreshold:
+    """Every school meets at least ``min_met`` of the thresholds, and each one it
+    misses is at least ``floor`` of that threshold (e.g. 6 of 7, missed one ≥ 85%).
+
+    ``min_met`` None means all; ``floor`` None means no floor.
+    """
+
+    KIND: ClassVar[str] = "school-threshold"
+    id: str
+    title: str
+    thresholds: tuple[Threshold, ...]
+    source: Source
+    min_met: int | None = None
+    floor: float | None = None
+    floor_source: Source | None = None
+
+    def threshold_id(self, indicator: str) -> str:
+        return f"{self.id}.{indicator}"
+
+
+@attrs.frozen
+class Dispersion:
+    """Enrollment-weighted CVs within a limit (``op``, usually ≤).
+
+    ``aggregate = "mean"``: the mean of the indicators' CVs (the composite) is
+    held to the limit and written to the county column ``column``;
+    ``aggregate = "each"``: every indicator's CV is held to it separately.
+    """
+
+    KIND: ClassVar[str] = "dispersion"
+    id: str
+    title: str
+    indicators: tuple[str, ...]
+    limit: PerLevel
+    source: Source
+    aggregate: str = attrs.field(default="each", validator=attrs.validators.in_(("mean", "each")))
+    op: str = attrs.field(default="<=", validator=attrs.validators.in_(OPS))
+    column: str | None = None
+
+
+@attrs.frozen
+class Recognition:
+    """A county must have been recognised (``kind``) at least ``years_before`` years earlier."""
+
+    KIND: ClassVar[str] = "recognition"
+    id: str
+    title: str
+    recognition: str
+    years_before: int
+    source: Source
+
+
+@attrs.frozen
+class Exclusion:
+    """Schools a standard leaves out, by the value of a descriptive column, with the reason."""
+
+    column: str = attrs.field(validator=attrs.validators.in_(("school_type", "ownership", "sponsor")))
+    values: tuple[str, ...]
+    reason: str
+    source: Source
+
+
+Rule = SchoolThreshold | Dispersion | Recognition
+RULE_KINDS: tuple[type, ...] = (SchoolThreshold, Dispersion, Recognition)
+
+
+def check_units(threshold: Threshold, indicator_unit: str) -> float:
+    """The factor from the threshold's unit to the indicator's; raises on a dimension mismatch."""
+    try:
+        return units.factor(threshold.unit, indicator_unit)
+    except units.UnitError as exc:
+        raise ValueError(f"threshold for {threshold.indicator!r}: {exc}") from exc

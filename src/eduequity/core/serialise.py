@@ -1,0 +1,64 @@
+"""``ee.converter``: standards, evaluations and results to JSON-ready data and back.
+
+One cattrs converter serves both directions and both uses: loading standard
+files (unknown keys rejected, errors with paths) and round-tripping results.
+DataFrames are written column-wise with their dtypes so that a round trip is
+lossless, including <NA> verdicts and categorical statuses.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import cattrs
+import numpy as np
+import pandas as pd
+from cattrs.preconf.json import make_converter
+from cattrs.strategies import configure_tagged_union
+
+from .rules import Rule
+
+converter: cattrs.Converter = make_converter(forbid_extra_keys=True)
+configure_tagged_union(Rule, converter, tag_generator=lambda cls: cls.KIND, tag_name="kind")
+
+
+def _cell(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def frame_to_data(df: pd.DataFrame) -> dict[str, Any]:
+    data: dict[str, Any] = {"columns": [str(c) for c in df.columns], "dtypes": [], "data": {}}
+    for col in df.columns:
+        s = df[col]
+        dtype = s.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            data.setdefault("categories", {})[col] = [_cell(c) for c in dtype.categories]
+            data["dtypes"].append("category")
+        else:
+            data["dtypes"].append(str(dtype))
+        data["data"][col] = [_cell(v) for v in s.tolist()]
+    return data
+
+
+def frame_from_data(data: dict[str, Any]) -> pd.DataFrame:
+    out = {}
+    for col, dtype in zip(data["columns"], data["dtypes"], strict=True):
+        values = data["data"][col]
+        if dtype == "category":
+            out[col] = pd.Categorical(values, categories=data["categories"][col])
+        elif dtype == "float64":
+            out[col] = np.array([np.nan if v is None else v for v in values], dtype="float64")
+        elif dtype in ("object", "str", "string"):
+            out[col] = pd.array(values, dtype="str" if dtype == "str" else dtype)
+        else:
+            out[col] = pd.array(values, dtype=dtype)
+    return pd.DataFrame(out, columns=data["columns"])
+
+
+converter.register_unstructure_hook(pd.DataFrame, frame_to_data)
+converter.register_structure_hook(pd.DataFrame, lambda data, _: frame_from_data(data))

@@ -1,0 +1,145 @@
+"""A standard: the rules, targets and exclusions of one policy document, loaded from data.
+
+Standards are TOML files a policy analyst can read and correct. cattrs turns
+them into the frozen model, rejecting unknown keys with the path of the
+offending entry; ``Standard`` then checks what spans entries (rules naming
+known indicators, threshold units matching their indicators, unique ids).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+
+from .indicators import Indicator
+from .metrics import Metric
+from .rules import Dispersion, Exclusion, PerLevel, Recognition, Rule, SchoolThreshold, check_units
+from .sources import Source
+from .targets import MetricTarget
+
+
+@attrs.frozen
+class Standard:
+    """The rules of one policy document for one jurisdiction."""
+
+    id: str
+    title: str
+    jurisdiction: str
+    source: Source
+    title_en: str = ""
+    effective: int | None = None
+    indicators: tuple[Indicator, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    targets: tuple[MetricTarget, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        known = {i.key: i for i in self.indicators}
+        if len(known) != len(self.indicators):
+            raise ValueError(f"standard {self.id!r}: an indicator is listed twice")
+        ids = [self.id] + [r.id for r in self.rules] + [t.id for t in self.targets]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"standard {self.id!r}: duplicate ids {dup}")
+        metric_keys = {m.key for m in self.metrics}
+        for rule in self.rules:
+            used = (rule.indicators if isinstance(rule, Dispersion)
+                    else [t.indicator for t in rule.thresholds] if isinstance(rule, SchoolThreshold) else [])
+            for key in used:
+                if key not in known:
+                    raise ValueError(f"rule {rule.id!r} uses indicator {key!r}, which standard {self.id!r} does not define")
+            if isinstance(rule, SchoolThreshold):
+                for t in rule.thresholds:
+                    check_units(t, known[t.indicator].unit)
+        for t in self.targets:
+            if t.metric not in metric_keys:
+                raise ValueError(f"target {t.id!r} measures {t.metric!r}, which standard {self.id!r} does not define")
+
+    def indicator(self, key: str) -> Indicator:
+        return next(i for i in self.indicators if i.key == key)
+
+    @property
+    def needed_columns(self) -> tuple[str, ...]:
+        """Resource columns the standard's rules read (for a clear error when one is absent)."""
+        used: list[str] = []
+        for rule in self.rules:
+            keys = (rule.indicators if isinstance(rule, Dispersion)
+                    else [t.indicator for t in rule.thresholds] if isinstance(rule, SchoolThreshold) else [])
+            used += [k for k in keys if k not in used]
+        return tuple(used)
+
+    @property
+    def metric_map(self) -> dict[str, Metric]:
+        return {m.key: m for m in self.metrics}
+
+
+def load(path: str | Path) -> Standard:
+    """Read a standard from a TOML file. Nothing in the file is executed."""
+    from .serialise import converter
+
+    path = Path(path)
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    try:
+        return converter.structure(data, Standard)
+    except cattrs.BaseValidationError as exc:
+        details = "; ".join(cattrs.transform_error(exc, path=path.name))
+        raise ValueError(f"invalid standard file {path.name}: {details}") from exc
+    except ValueError as exc:
+        raise ValueError(f"invalid standard file {path.name}: {exc}") from exc
+
+
+def override(standard: Standard, changes: Mapping[str, Any]) -> Standard:
+    """A what-if copy of ``standard`` with changed limits, thresholds or target values.
+
+    Keys are ids: a dispersion rule's id changes its limit, a target's id its
+    value, ``<school-threshold id>.<indicator>`` one threshold; any rule or
+    target id followed by ``.<field>`` changes that field (``….floor``,
+    ``….min_met``, ``….years_before``, ``….deadline``). A per-level value is
+    a number (both levels) or ``{"primary": …, "junior": …}``. Unknown ids are
+    an error: a silent no-op what-if would mislead.
+    """
+    rules = list(standard.rules)
+    targets = list(standard.targets)
+    for key, value in changes.items():
+        if not _apply(rules, targets, key, value):
+            raise KeyError(f"{key!r} is not a rule, threshold or target id of {standard.id!r}")
+    return attrs.evolve(standard, rules=tuple(rules), targets=tuple(targets))
+
+
+def _apply(rules: list, targets: list, key: str, value: Any) -> bool:
+    for i, r in enumerate(rules):
+        if isinstance(r, Dispersion) and key == r.id:
+            rules[i] = attrs.evolve(r, limit=PerLevel.of(value))
+            return True
+        if isinstance(r, SchoolThreshold):
+            for j, t in enumerate(r.thresholds):
+                if key == r.threshold_id(t.indicator):
+                    new = list(r.thresholds)
+                    new[j] = attrs.evolve(t, value=PerLevel.of(value))
+                    rules[i] = attrs.evolve(r, thresholds=tuple(new))
+                    return True
+        if key.startswith(r.id + ".") and _has(r, key[len(r.id) + 1:]):
+            rules[i] = attrs.evolve(r, **{key[len(r.id) + 1:]: value})
+            return True
+    for i, t in enumerate(targets):
+        if key == t.id:
+            targets[i] = attrs.evolve(t, value=float(value))
+            return True
+        if key.startswith(t.id + ".") and _has(t, key[len(t.id) + 1:]):
+            targets[i] = attrs.evolve(t, **{key[len(t.id) + 1:]: value})
+            return True
+    return False
+
+
+def _has(obj: Any, field: str) -> bool:
+    return field in attrs.fields_dict(type(obj)) and field not in ("id", "source")
+
+
+__all__ = ["Standard", "load", "override", "Recognition"]

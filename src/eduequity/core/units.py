@@ -1,0 +1,104 @@
+"""The one place that knows about units.
+
+pint is used at the boundary only: a header such as ``教学及辅助用房面积 [亩]``
+or a threshold such as ``4.5 m**2/student`` is turned into a plain float factor
+once, and every column inside the library is float64 in canonical units.
+pint-pandas stays out of the hot path (fragile, and several times slower).
+
+The registry is built lazily because creating a pint ``UnitRegistry`` costs a
+few hundred milliseconds and ``import eduequity`` must stay cheap.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import pint
+
+#: Units of this field. Students, teachers, computers, books and rooms are
+#: their own dimensions so that "books [m²]" or a threshold in the wrong unit
+#: is caught. ``mu`` is pint's micro prefix, so the land unit 亩 is ``mu_land``.
+DEFINITIONS: tuple[str, ...] = (
+    "student = [student] = _ = students = 学生 = 名学生 = 生",
+    "hundred_students = 100 * student = _ = 百名学生",
+    "teacher = [teacher] = _ = teachers = 教师 = 名教师",
+    "computer = [computer] = _ = computers = 台",
+    "book = [book] = _ = books = volume = volumes = 册",
+    "room = [room] = _ = rooms = classroom = 间",
+    "yuan = [currency] = CNY = RMB = 元",
+    "wan_yuan = 10000 * yuan = _ = 万元",
+    "mu_land = 10000 / 15 * meter ** 2 = _ = 亩",
+    "square_meter_zh = meter ** 2 = _ = 平方米 = 平米",
+    "@alias count = 个 = 项",
+)
+
+#: Canonical unit of every dimension the library stores.
+CANONICAL = {
+    "area": "meter ** 2",
+    "money": "yuan",
+}
+
+
+class UnitError(ValueError):
+    """A unit that is unknown, or of the wrong dimension."""
+
+
+@functools.cache
+def ureg() -> pint.UnitRegistry:
+    reg = pint.UnitRegistry(cache_folder=None, on_redefinition="raise")
+    for line in DEFINITIONS:
+        reg.define(line)
+    return reg
+
+
+_plugin_definitions: dict[str, str] = {}
+_SUPERSCRIPT = re.compile(r"(?<![A-Za-z_])(m|km|cm|mm)([23])(?![0-9A-Za-z_])")
+
+
+def normalise(text: str) -> str:
+    """Make hand-typed unit text parseable: ㎡, m², m2 → m**2; full-width → ASCII."""
+    s = unicodedata.normalize("NFKC", str(text)).strip()
+    s = _SUPERSCRIPT.sub(r"\1**\2", s)
+    return s.replace("／", "/")
+
+
+def parse(text: str) -> pint.Unit:
+    reg = ureg()
+    try:
+        return reg.Unit(normalise(text))
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError, TypeError, AttributeError) as exc:
+        raise UnitError(f"unknown unit {text!r}") from exc
+
+
+def factor(source: str, target: str) -> float:
+    """The number that turns a magnitude in ``source`` into one in ``target``."""
+    src, dst = parse(source), parse(target)
+    try:
+        return float(ureg().Quantity(1.0, src).to(dst).magnitude)
+    except pint.errors.DimensionalityError as exc:
+        raise UnitError(f"{source!r} cannot be converted to {target!r}") from exc
+
+
+def same_dimension(a: str, b: str) -> bool:
+    return parse(a).dimensionality == parse(b).dimensionality
+
+
+def define(definition: str) -> None:
+    """Add a unit on behalf of a plugin; redefining an existing unit is an error.
+
+    The same definition given again (an isolated registry loading the same
+    plugin twice) is accepted, since the unit registry is process-wide.
+    """
+    name = definition.split("=", 1)[0].strip()
+    if _plugin_definitions.get(name) == definition:
+        return
+    reg = ureg()
+    if name in _plugin_definitions or name in reg:
+        raise UnitError(f"unit {name!r} is already defined; plugins may add units, not redefine them")
+    try:
+        reg.define(definition)
+    except (pint.errors.RedefinitionError, pint.errors.DefinitionSyntaxError, ValueError) as exc:
+        raise UnitError(f"cannot define unit from {definition!r}: {exc}") from exc
+    _plugin_definitions[name] = definition

@@ -1,0 +1,1 @@
+"""Writers and report formats."""
