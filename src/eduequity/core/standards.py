@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 import cattrs
+from cattrs.v import format_exception
 
 from .indicators import Indicator
 from .metrics import Metric
@@ -89,10 +90,18 @@ def load(path: str | Path) -> Standard:
     try:
         return converter.structure(data, Standard)
     except cattrs.BaseValidationError as exc:
-        details = "; ".join(cattrs.transform_error(exc, path=path.name))
+        details = "; ".join(cattrs.transform_error(exc, path=path.name, format_exception=_explain))
         raise ValueError(f"invalid standard file {path.name}: {details}") from exc
     except ValueError as exc:
         raise ValueError(f"invalid standard file {path.name}: {exc}") from exc
+
+
+def _explain(exc: BaseException, type_: Any) -> str:
+    """cattrs' wording, plus the validator's own message ("'document' must be …")."""
+    text = format_exception(exc, type_)
+    if isinstance(exc, ValueError | TypeError) and str(exc) and not isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        text += f" ({exc})"
+    return text
 
 
 def override(standard: Standard, changes: Mapping[str, Any]) -> Standard:

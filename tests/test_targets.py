@@ -1,0 +1,134 @@
+"""Metric targets: the truth table of api.md at every boundary, and the metrics boundary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import eduequity as ee
+from eduequity.core import targets as T
+from eduequity.core.metrics import Metric, read_metrics
+
+SRC = ee.Source("测试〔2020〕1号", "一", "不低于")
+
+
+def target(**kw) -> ee.MetricTarget:
+    base = dict(id="t", metric="m", op=">=", value=0.95, source=SRC)
+    return ee.MetricTarget(**{**base, **kw})
+
+
+def judge(t, years_values: dict[int, float | None], county="甲县"):
+    places = pd.DataFrame({"year": list(years_values), "county": county})
+    obs = read_metrics(pd.DataFrame({"year": [y for y, v in years_values.items() if v is not None],
+                                     "county": county, "metric": t.metric,
+                                     "value": [v for v in years_values.values() if v is not None]}))
+    return T.judge([t], obs, places, "jur").set_index("year")
+
+
+@pytest.mark.parametrize(("op", "value", "expected"), [
+    (">=", 0.95, "met"), (">=", np.nextafter(0.95, 0), "not met"),
+    (">", 0.95, "not met"), (">", np.nextafter(0.95, 1), "met"),
+    ("<=", 0.95, "met"), ("<=", np.nextafter(0.95, 1), "not met"),
+    ("<", 0.95, "not met"), ("==", 0.95, "met"),
+])
+def test_each_comparison_exactly_at_the_boundary(op, value, expected):
+    out = judge(target(op=op), {2020: value})
+    assert out.loc[2020, "status"] == expected
+
+
+def test_truth_table_across_the_deadline():
+    t = target(deadline=2018)
+    out = judge(t, {2016: 0.90, 2017: 0.96, 2018: 0.90, 2019: None, 2020: 0.95})
+    assert list(out["status"]) == ["pending", "met", "not met", "not assessable", "met"]
+    assert out["passed"].tolist() == [pd.NA, True, False, pd.NA, True]
+
+
+def test_no_deadline_means_a_failure_is_not_met_at_once():
+    out = judge(target(), {2016: 0.5})
+    assert out.loc[2016, "status"] == "not met"
+
+
+def test_years_before_start_have_no_row():
+    out = judge(target(start=2021), {2019: 0.99, 2020: 0.99, 2021: 0.99})
+    assert list(out.index) == [2021]
+
+
+def test_approximate_targets_are_judged_as_at_least_and_flagged():
+    out = judge(target(value=0.10, approximate=True), {2018: 0.10, 2019: 0.099})
+    assert list(out["status"]) == ["met", "not met"]
+    assert out["approximate"].all()
+
+
+def test_jurisdiction_scope_is_judged_once_a_year_under_the_jurisdiction_id():
+    t = target(scope="jurisdiction")
+    places = pd.DataFrame({"year": [2020, 2020], "county": ["甲县", "乙县"]})
+    obs = read_metrics(pd.DataFrame({"year": [2020], "county": ["jur"], "metric": ["m"], "value": [0.97]}))
+    out = T.judge([t], obs, places, "jur")
+    assert out[["county", "status"]].values.tolist() == [["jur", "met"]]
+
+
+def test_level_targets_match_only_observations_of_their_level():
+    t = target(op="<=", value=45, level="primary")
+    places = pd.DataFrame({"year": [2020], "county": ["甲县"]})
+    obs = read_metrics(pd.DataFrame({"year": [2020, 2020], "county": ["甲县", "甲县"], "metric": ["m", "m"],
+                                     "level": ["小学", "初中"], "value": [45, 50]}))
+    out = T.judge([t], obs, places, "jur")
+    assert out[["level", "value", "status"]].values.tolist() == [["primary", 45.0, "met"]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(v=st.floats(0, 1), required=st.floats(0, 1), op=st.sampled_from(list(T.COMPARE)),
+       year=st.integers(2010, 2030), deadline=st.one_of(st.none(), st.integers(2010, 2030)))
+def test_met_iff_the_comparison_holds_and_pending_only_before_the_deadline(v, required, op, year, deadline):
+    out = judge(target(op=op, value=required, deadline=deadline), {year: v})
+    status = out.loc[year, "status"]
+    holds = T.COMPARE[op](v, required)
+    assert (status == "met") == holds
+    assert (status == "pending") == (not holds and deadline is not None and year < deadline)
+
+
+@settings(max_examples=100, deadline=None)
+@given(required=st.floats(0.01, 0.99), deadline=st.integers(2015, 2025))
+def test_moving_an_observation_across_the_boundary_flips_exactly_one_verdict(required, deadline):
+    below, at = np.nextafter(required, 0), required
+    t = target(value=required, deadline=deadline)
+    a = judge(t, {deadline: below, deadline + 1: at})
+    b = judge(t, {deadline: at, deadline + 1: at})
+    assert (a["status"] != b["status"]).sum() == 1
+
+
+# -- the metrics boundary ------------------------------------------------------------------------
+
+KNOWN = {"share": Metric("share", "比例", "Share", "share"), "flag": Metric("flag", "是否", "Flag", "yes/no")}
+
+
+def test_a_share_given_as_a_percentage_is_an_input_error_naming_the_row():
+    df = pd.DataFrame({"year": [2020, 2020], "county": ["甲县", "乙县"], "metric": ["share", "share"],
+                       "value": [0.965, 96.5]})
+    with pytest.raises(ee.InputError) as info:
+        read_metrics(df, KNOWN)
+    [p] = info.value.problems
+    assert (p.row, p.column, p.value) == (1, "value", 96.5)
+    assert "0.965, not 96.5" in p.expected
+
+
+def test_metrics_problems_are_all_reported_together():
+    df = pd.DataFrame({"year": ["2020", "x"], "county": ["", "乙县"], "metric": ["flag", "flag"],
+                       "value": ["2", "1"], "colour": ["", ""]})
+    with pytest.raises(ee.InputError) as info:
+        read_metrics(df, KNOWN)
+    assert [(p.column) for p in info.value.problems] == ["colour"]  # structure first: unknown column
+    df = df.drop(columns="colour")
+    with pytest.raises(ee.InputError) as info:
+        read_metrics(df, KNOWN)
+    got = {(p.row, p.column) for p in info.value.problems}
+    assert got == {(1, "year"), (0, "county"), (0, "value")}
+
+
+def test_duplicate_observations_are_rejected():
+    df = pd.DataFrame({"year": [2020, 2020], "county": ["甲县", "甲县"], "metric": ["m", "m"], "value": [1, 2]})
+    with pytest.raises(ee.InputError, match="one observation per"):
+        read_metrics(df)
