@@ -23,7 +23,7 @@ from .metrics import read_metrics
 from .recognitions import first_year, read_recognitions
 from .registry import Registry, registry as default_registry
 from .rules import Recognition
-from .schools import is_canonical, read_schools
+from .schools import read_schools
 from .standards import Standard
 
 EXCLUDED_KEYS = ["row", "year", "county", "school_id", "level"]
@@ -52,7 +52,7 @@ def evaluate(
 
     if frame is None:
         frame = _empty_schools()
-    elif not is_canonical(frame):
+    elif not _is_canonical(frame):
         frame = read_schools(frame)
     _check_columns(frame, std)
     _check_counties(frame, std, reg)
@@ -89,6 +89,18 @@ def evaluate(
 
 
 # -- boundary checks -------------------------------------------------------------------------
+
+CANONICAL_MARK = "schools/1"
+
+
+def _is_canonical(frame: pd.DataFrame) -> bool:
+    """A frame read_schools produced, still with the dtypes the checks rely on (cheap: no data scan)."""
+    if not isinstance(frame, pd.DataFrame) or frame.attrs.get("eduequity") != CANONICAL_MARK:
+        return False
+    dtypes = frame.dtypes
+    return ("row" in frame and "students" in frame and dtypes["students"] == np.float64
+            and isinstance(dtypes.get("county"), pd.CategoricalDtype)
+            and isinstance(dtypes.get("level"), pd.CategoricalDtype))
 
 def _check_columns(frame: pd.DataFrame, std: Standard) -> None:
     missing = [c for c in std.needed_columns if c not in frame.columns]

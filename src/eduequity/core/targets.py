@@ -50,9 +50,9 @@ def judge(targets, observations: pd.DataFrame, places: pd.DataFrame, jurisdictio
 
     ``places`` holds the (year, county) pairs county-scope targets are judged
     for; jurisdiction-scope targets are judged once a year under the
-    jurisdiction's id.
+    jurisdiction's id, for every year of the places or of the observations.
     """
-    years = pd.DataFrame({"year": np.unique(places["year"].to_numpy())})
+    years = pd.DataFrame({"year": np.union1d(places["year"].to_numpy(), observations["year"].to_numpy())})
     years["county"] = jurisdiction
     parts = []
     for t in targets:
