@@ -39,7 +39,7 @@ class Context:
     """What every check needs: the groups, indicator values and their moments, computed once."""
 
     groups: Groups
-    values: dict  # indicator key -> per-section values
+    values: dict  # indicator key -> per-section values, sections in (group, school id) order
     means: dict  # indicator key -> per-group mean
     cvs: dict  # indicator key -> per-group CV
     missing: dict  # indicator key -> per-group text naming the schools with blank cells
@@ -157,23 +157,24 @@ def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
     reason = np.where(n_fail > 0, _text(lead, n_fail, " 所学校未达标 schools fail (", rule.source.cite(), ")"),
                       np.where(n_na > 0, _text(lead, "无法评估 not assessable — ", n_na,
                                                " 所学校缺数据 schools have missing data"), ""))
-    # Evidence, one row per (section, threshold); keys as categoricals so it stays cheap.
-    rows = np.tile(np.arange(n_rows), len(keys))
-    met_arr = verdicts.boolean(met.ravel(), known.ravel())
+    # Evidence, one row per (section, threshold); sections are already in (group, school)
+    # order, whatever the input order. Keys as categoricals so it stays cheap.
+    rows = np.repeat(np.arange(n_rows), len(keys))
+    which = np.tile(np.arange(len(keys)), n_rows)
     k = g.keys
     schools = pd.DataFrame({
         "year": k["year"].to_numpy()[g.codes][rows],
         "county": pd.Categorical.from_codes(k["county"].cat.codes.to_numpy()[g.codes][rows], dtype=k["county"].dtype),
         "level": pd.Categorical.from_codes(level[rows], dtype=k["level"].dtype),
         "school_id": ctx.school_ids[rows],
-        "indicator": pd.Categorical.from_codes(np.repeat(np.arange(len(keys)), n_rows), categories=keys),
-        "value": val.ravel(),
-        "threshold": thr.ravel(),
-        "floor": floor * thr.ravel(),
-        "met": met_arr,
+        "indicator": pd.Categorical.from_codes(which, categories=keys),
+        "value": val[which, rows],
+        "threshold": thr[which, rows],
+        "floor": floor * thr[which, rows],
+        "met": verdicts.boolean(met[which, rows], known[which, rows]),
         "school_passed": school_passed[rows],
     })
-    schools = schools[applies.ravel()].reset_index(drop=True)
+    schools = schools[applies[which, rows]].reset_index(drop=True)
     return Outcome(rule.id, passed, reason,
                    columns={"schools_met": n_ok, "schools_not_met": n_fail, "schools_not_assessable": n_na},
                    schools=schools)

@@ -59,8 +59,8 @@ def evaluate(
 
     excluded, keep = _exclude(frame, std)
     included = frame if keep is None else frame[keep]
-    g = group(included)
-    ctx = _context(included, g, std)
+    ctx = _context(included, group(included), std)
+    g = ctx.groups
     outcomes = [check(rule, ctx) for rule in std.rules if not isinstance(rule, Recognition)]
 
     places = _places(g, observations, std.jurisdiction)
@@ -133,18 +133,25 @@ def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, np.ndarr
         reason[hit] = f"{ex.reason} [{ex.source.cite()}]"
     out = reason != ""
     cols = [c for c in EXCLUDED_KEYS + ["school_name", "school_type"] if c in frame.columns]
-    excluded = frame.loc[out, cols].assign(reason=reason[out]).drop_duplicates("row").reset_index(drop=True)
+    excluded = (frame.loc[out, cols].assign(reason=reason[out]).drop_duplicates("row")
+                .sort_values(["year", "county", "school_id", "level"], kind="stable",
+                             key=lambda c: c.astype("str") if c.name == "county" else c)
+                .reset_index(drop=True))
     return excluded, (~out if out.any() else None)
 
 
 # -- evidence ---------------------------------------------------------------------------------
 
 def _context(frame: pd.DataFrame, g: Groups, std: Standard) -> Context:
+    """Indicator values and moments, with sections put in (group, school id) order first."""
     values, means, cvs, missing = {}, {}, {}, {}
-    school_ids = pd.Categorical(frame["school_id"].to_numpy())
+    ids = pd.Categorical(frame["school_id"].to_numpy())  # sorted categories: codes order like ids
+    order = np.lexsort((ids.codes, g.codes))
+    g = g.take(order)
+    school_ids = ids[order]
     for key in std.needed_columns:
         ind = std.indicator(key)
-        x = frame[key].to_numpy(dtype=np.float64) / g.students * ind.factor
+        x = frame[key].to_numpy(dtype=np.float64)[order] / g.students * ind.factor
         values[key] = x
         means[key], cvs[key] = weighted_moments(g, x)
         missing[key] = _missing_schools(g, x, school_ids)

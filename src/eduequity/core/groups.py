@@ -38,6 +38,16 @@ class Groups:
     def count(self, mask: np.ndarray) -> np.ndarray:
         return np.bincount(self.codes, weights=mask, minlength=self.n).astype(np.int64)
 
+    def take(self, order: np.ndarray) -> Groups:
+        """The same groups with sections permuted; sums are redone in the new order.
+
+        Evaluating sections in a canonical order (group, then school id) makes
+        floating-point sums, and so every output byte, independent of input order.
+        """
+        students = self.students[order]
+        codes = self.codes[order]
+        return Groups(codes, self.keys, students, np.bincount(codes, weights=students, minlength=self.n), self.size)
+
 
 def group(frame: pd.DataFrame) -> Groups:
     """Group a canonical school frame; year, county and level codes combine into one int key."""
@@ -45,6 +55,8 @@ def group(frame: pd.DataFrame) -> Groups:
     county = frame["county"]
     if not isinstance(county.dtype, pd.CategoricalDtype):
         county = county.astype("category")
+    if not county.cat.categories.is_monotonic_increasing:  # same order whatever the input order
+        county = county.cat.reorder_categories(county.cat.categories.sort_values())
     county_codes = county.cat.codes.to_numpy().astype(np.int64)
     counties = county.cat.categories
     level_codes = frame["level"].cat.codes.to_numpy().astype(np.int64)
