@@ -22,6 +22,7 @@ from .rules import Dispersion, SchoolThreshold, check_units
 from .targets import COMPARE
 
 LEVEL_ZH = {"primary": "小学", "junior": "初中"}
+SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 
 
 @attrs.frozen
@@ -96,8 +97,8 @@ def _(rule: Dispersion, ctx: Context) -> Outcome:
             ok = compare(cv, limit)
         passed = verdicts.boolean(ok, known)
         fail = known & ~ok
-        reason = np.where(fail, _text(lead, _fmt(cv), " 超过限值 exceeds ", rule.op, " ", _fmt(limit, "%g"),
-                                      " (", cite, ")"),
+        reason = np.where(fail, _text(lead, _fmt(cv), "，超出限值 over the limit ", SYMBOL[rule.op], " ",
+                                      _fmt(limit, "%g"), " (", cite, ")"),
                           not_assessable_reason(ctx, rule.indicators, lead))
         column = rule.column or rule.id
         return Outcome(rule.id, passed, np.where(passed.fillna(False).to_numpy(dtype=bool), "", reason),
@@ -112,7 +113,8 @@ def _(rule: Dispersion, ctx: Context) -> Outcome:
         limits[k] = (limit, p)
         parts_passed.append(p)
         fail = known & ~ok
-        msg = np.where(fail, _text(ctx.indicators[k].zh, " ", _fmt(cv), " > ", _fmt(limit, "%g")), "")
+        msg = np.where(fail, _text(ctx.indicators[k].zh, " ", _fmt(cv), "，限值 limit ", SYMBOL[rule.op], " ",
+                                   _fmt(limit, "%g")), "")
         reasons = np.where((msg != "") & (reasons != ""), _text(reasons, "; ", msg),
                            np.where(msg != "", msg, reasons))
     stacked = pd.array(np.concatenate([np.asarray(p.fillna(False), dtype=bool) for p in parts_passed]), dtype="boolean")
