@@ -99,3 +99,8 @@ SPONSOR_ALIASES = MappingProxyType({
     "县": "county", "县级": "county", "区": "county", "市": "city", "地市": "city", "市级": "city",
     "省": "province", "省级": "province",
 })
+
+#: Bookkeeping headers of bureau spreadsheets that carry nothing eduequity reads; they
+#: are skipped. Any other unknown header is an error naming the closest known column,
+#: so a misspelt resource header cannot pass unnoticed.
+IGNORED_HEADERS: frozenset[str] = frozenset({"序号", "备注", "说明", "填表人", "联系电话", "No.", "no", "remarks"})

@@ -81,6 +81,20 @@ def factor(source: str, target: str) -> float:
         raise UnitError(f"{source!r} cannot be converted to {target!r}") from exc
 
 
+#: Words a spreadsheet puts after a count ("在校生数(人)", "95台") that say "a count of
+#: this column's own thing" rather than naming a unit: 人 is students in one column and
+#: teachers in the next, so it cannot be a pint unit of its own.
+COUNT_WORDS = frozenset({"人", "名", "个", "台", "册", "本", "间", "所", "count"})
+_COUNTED = ("student", "teacher", "computer", "book", "room")
+
+
+def cell_factor(text: str, column_unit: str) -> float:
+    """Like ``factor``, but a bare count word on a count column means "as is" (1.0)."""
+    if normalise(text) in COUNT_WORDS and str(parse(column_unit)) in _COUNTED:
+        return 1.0
+    return factor(text, column_unit)
+
+
 def same_dimension(a: str, b: str) -> bool:
     return parse(a).dimensionality == parse(b).dimensionality
 

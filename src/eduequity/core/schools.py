@@ -1,0 +1,971 @@
+"""The input boundary: ``read_schools`` turns a table of schools into the canonical frame.
+
+Everything that can be wrong with a user's table is found here, in one pass,
+and raised together as one :class:`~eduequity.core.errors.InputError`; what
+comes out is a frame ``evaluate`` can trust without checking again:
+
+========================= =====================================================
+column                    dtype
+========================= =====================================================
+row                       int64: 0-based position of the input data row
+year                      int64
+county                    category (str categories, sorted, only those used)
+county_code               str (6 digits, NaN for blank) — only if in the input
+school_id                 str
+level                     category ["primary", "junior"]
+students                  float64, a positive whole number
+<resource>                float64 in ``Column.unit`` (NaN: missing)
+school_name, urban_rural  str (NaN for blank)
+school_type               category over ``columns.SCHOOL_TYPES``
+ownership                 category ["public", "private"]
+sponsor                   category ["county", "city", "province"]
+========================= =====================================================
+
+One row per school section, key (year, school_id, level) unique; rows in input
+order (the sections of one mixed school in the order primary, junior); columns
+in the order ``row`` then ``columns.COLUMNS``, only those the input has;
+``frame.attrs["eduequity"] == "schools/1"``.
+
+Everything is vectorised: numbers and text are parsed once per *distinct*
+value (``pd.factorize``), and a frame that already has the canonical dtypes
+only goes through cheap array checks and one factorize of ``school_id``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import re
+import unicodedata
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from . import sections, units
+from .columns import (
+    BY_NAME,
+    COLUMNS,
+    IGNORED_HEADERS,
+    LEVEL_ALIASES,
+    LEVELS,
+    OWNERSHIP_ALIASES,
+    SCHOOL_TYPE_ALIASES,
+    SCHOOL_TYPES,
+    SPONSOR_ALIASES,
+)
+from .errors import InputError, Problem
+
+__all__ = [
+    "ATTR",
+    "LEVEL_DTYPE",
+    "MARK",
+    "OWNERSHIP_DTYPE",
+    "SCHOOL_TYPE_DTYPE",
+    "SPONSOR_DTYPE",
+    "read_schools",
+]
+
+#: ``frame.attrs[ATTR] == MARK`` marks a canonical school-section frame.
+ATTR = "eduequity"
+MARK = "schools/1"
+
+LEVEL_DTYPE = pd.CategoricalDtype(pd.Index(LEVELS, dtype="str"))
+SCHOOL_TYPE_DTYPE = pd.CategoricalDtype(pd.Index(SCHOOL_TYPES, dtype="str"))
+OWNERSHIPS: tuple[str, ...] = ("public", "private")
+SPONSORS: tuple[str, ...] = ("county", "city", "province")
+OWNERSHIP_DTYPE = pd.CategoricalDtype(pd.Index(OWNERSHIPS, dtype="str"))
+SPONSOR_DTYPE = pd.CategoricalDtype(pd.Index(SPONSORS, dtype="str"))
+
+YEAR_MIN, YEAR_MAX = 1949, 2100
+SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+#: Resource columns split between the sections of a mixed school, and those
+#: (people) given per section as ``<name>_primary`` / ``<name>_junior``.
+SPLIT: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource" and c.split)
+PEOPLE: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource" and not c.split)
+_SECTION_ZH = {"primary": "小学", "junior": "初中", "senior": "高中"}
+_CATEGORICAL = {
+    "level": (LEVEL_ALIASES, LEVELS, LEVEL_DTYPE),
+    "school_type": (SCHOOL_TYPE_ALIASES, SCHOOL_TYPES, SCHOOL_TYPE_DTYPE),
+    "ownership": (OWNERSHIP_ALIASES, OWNERSHIPS, OWNERSHIP_DTYPE),
+    "sponsor": (SPONSOR_ALIASES, SPONSORS, SPONSOR_DTYPE),
+}
+_TEXT = ("school_name", "urban_rural")
+
+
+# --------------------------------------------------------------------------- headers
+
+
+class _Target(NamedTuple):
+    """What a header means: a canonical column, or one section of a whole-school column."""
+
+    column: str
+    section: str | None = None  # "primary" / "junior" / "senior" for whole-school columns
+
+    @property
+    def label(self) -> str:
+        return self.column if self.section is None else f"{self.column}_{self.section}"
+
+
+_BRACKETS = str.maketrans({"【": "[", "】": "]", "〔": "(", "〕": ")", "［": "[", "］": "]"})
+_WS = re.compile(r"\s+")
+_UNIT_SUFFIX = re.compile(r"^(?P<base>.+?)[\[(](?P<unit>[^\[\]()]+)[\])]$")
+
+
+def _norm(text: str) -> str:
+    """NFKC, one kind of bracket, no whitespace (case kept: units such as ``RMB`` need it)."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text).translate(_BRACKETS))
+
+
+@functools.cache
+def _header_table() -> tuple[dict[str, _Target], dict[str, str]]:
+    """Normalised header -> target, and normalised header -> the label it came from."""
+    table: dict[str, _Target] = {}
+    labels: dict[str, str] = {}
+
+    def add(label: str, target: _Target) -> None:
+        key = _norm(label).casefold()
+        if table.setdefault(key, target) != target:  # pragma: no cover - a mistake in columns.py
+            raise RuntimeError(f"header {label!r} means both {table[key].label} and {target.label}")
+        labels.setdefault(key, label)
+
+    for col in COLUMNS:
+        for label in (col.name, col.zh, col.en, *col.aliases):
+            add(label, _Target(col.name))
+    for name in ("students", *PEOPLE):
+        col = BY_NAME[name]
+        for section, zh in _SECTION_ZH.items():
+            add(f"{name}_{section}", _Target(name, section))
+            for label in (col.zh, *col.aliases):
+                add(zh + label, _Target(name, section))
+    return table, labels
+
+
+def _match(header: str) -> tuple[_Target | None, str | None, str]:
+    """(target, unit text or None, normalised base) of one header."""
+    table, _ = _header_table()
+    norm = _norm(header)
+    target = table.get(norm.casefold())
+    if target is not None:
+        return target, None, norm
+    m = _UNIT_SUFFIX.match(norm)
+    if m is not None:
+        target = table.get(m["base"].casefold())
+        if target is not None:
+            return target, m["unit"], m["base"]
+        norm = m["base"]
+    return None, None, norm
+
+
+def _closest(norm: str) -> str:
+    table, labels = _header_table()
+    found = difflib.get_close_matches(norm.casefold(), list(table), n=1, cutoff=0.6)
+    if not found:
+        return "a known column (see eduequity.core.columns.COLUMNS); nothing close"
+    label, target = labels[found[0]], table[found[0]]
+    also = "" if label == target.label else f" (= {target.label})"
+    return f"a known column; closest is {label!r}{also}"
+
+
+def _describe_column(name: str) -> str:
+    col = BY_NAME[name]
+    names = dict.fromkeys((col.zh, *col.aliases))
+    return f"a {name!r} column ({' / '.join(names)})"
+
+
+# --------------------------------------------------------------------------- problems
+
+
+class _Problems:
+    """Problems collected as vectorised chunks; turned into ``Problem``s once, at the end."""
+
+    def __init__(self) -> None:
+        self._whole: list[Problem] = []
+        self._chunks: list[tuple[np.ndarray, str | None, list, Any, int]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._whole or self._chunks)
+
+    def add(self, column: str | None, value: Any, expected: str) -> None:
+        self._whole.append(Problem(None, column, value, expected))
+
+    def cells(self, where: np.ndarray, column: str, raw: pd.Series | None, expected: str | Sequence[str],
+              order: int = 1 << 30) -> None:
+        """One problem per selected row; ``where`` is a boolean mask or positions."""
+        pos = np.flatnonzero(where) if where.dtype == bool else np.asarray(where, dtype=np.int64)
+        if len(pos) == 0:
+            return
+        values = raw.iloc[pos].tolist() if raw is not None else [None] * len(pos)
+        self._chunks.append((pos, column, values, expected, order))
+
+    def build(self, rows: np.ndarray, dropped: np.ndarray | None) -> list[Problem]:
+        cells: list[tuple[int, int, int, Problem]] = []
+        seq = 0
+        for pos, column, values, expected, order in self._chunks:
+            for i, (p, v) in enumerate(zip(pos.tolist(), values)):
+                if dropped is not None and dropped[p]:
+                    continue
+                exp = expected if isinstance(expected, str) else expected[i]
+                if isinstance(v, float) and v != v:  # NaN: a blank cell
+                    v = None
+                elif isinstance(v, np.generic):
+                    v = v.item()
+                cells.append((p, order, seq, Problem(int(rows[p]), column, v, exp)))
+                seq += 1
+        cells.sort(key=lambda c: c[:3])
+        return self._whole + [c[3] for c in cells]
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Raw(NamedTuple):
+    headers: list[str]
+    columns: list[pd.Series]  # positional, RangeIndex
+    n: int
+    source: str
+    line_offset: int | None
+    row: pd.Series | None  # the ``row`` column of a canonical frame
+
+
+def _header_text(h: Any) -> str:
+    if h is None or (isinstance(h, float) and h != h):
+        return ""
+    return h if isinstance(h, str) else str(h)
+
+
+def _from_frame(df: pd.DataFrame, source: str, line_offset: int | None) -> _Raw:
+    marked = df.attrs.get(ATTR) == MARK
+    headers, columns, row = [], [], None
+    for i in range(df.shape[1]):
+        h = df.columns[i]
+        if isinstance(h, str) and h == "row":
+            # Our own column: kept from a canonical frame, recomputed otherwise.
+            if marked and row is None:
+                row = df.iloc[:, i].reset_index(drop=True)
+            continue
+        headers.append(_header_text(h))
+        columns.append(df.iloc[:, i].reset_index(drop=True))
+    return _Raw(headers, columns, len(df), source, line_offset, row)
+
+
+def _unreadable(source: str, value: Any, expected: str) -> InputError:
+    return InputError([Problem(None, None, value, expected)], source=source)
+
+
+def _is_text_header(header: str) -> bool:
+    """Columns read from CSV as text (keys and names: "0123" must survive)."""
+    target, _, _ = _match(header)
+    return target is not None and target.section is None and BY_NAME[target.column].unit is None
+
+
+def _read_csv(path: Path, source: str) -> pd.DataFrame:
+    failure: Exception | None = None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            head = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False,
+                               encoding=encoding, skip_blank_lines=False)
+            if head.empty:
+                break
+            headers = [_header_text(h) for h in head.iloc[0].tolist()]
+            names = [f"c{i}" for i in range(len(headers))]
+            with warnings.catch_warnings():
+                # a line with more fields than the header: pandas would drop the extra ones with a warning
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                data = pd.read_csv(
+                    path, header=0, names=names, index_col=False, encoding=encoding,
+                    dtype={name: str for name, h in zip(names, headers) if _is_text_header(h)},
+                    keep_default_na=False, na_values=[""], skip_blank_lines=False, low_memory=False,
+                )
+            data.columns = headers
+            return data
+        except UnicodeDecodeError as exc:
+            failure = exc
+        except pd.errors.EmptyDataError:
+            break
+        except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as exc:
+            raise _unreadable(source, str(exc).strip(),
+                              "a readable CSV file (as many fields on every line as in the header)") from exc
+    if failure is not None:
+        raise _unreadable(source, str(failure),
+                          "a CSV file in UTF-8 (with or without BOM) or GB18030/GBK") from failure
+    return pd.DataFrame()
+
+
+def _read_xlsx(path: Path, source: str, sheet: str | int | None) -> pd.DataFrame:
+    try:
+        raw = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object,
+                            engine="openpyxl")
+    except FileNotFoundError:
+        raise
+    except ValueError as exc:
+        if sheet is not None and re.search(r"Worksheet (named|index)", str(exc)):
+            raise _unreadable(source, sheet, f"a sheet named or numbered {sheet!r} ({exc})") from exc
+        raise _unreadable(source, str(exc), "a readable .xlsx workbook") from exc
+    except Exception as exc:  # zipfile.BadZipFile, openpyxl's InvalidFileException, KeyError …
+        raise _unreadable(source, f"{type(exc).__name__}: {exc}", "a readable .xlsx workbook") from exc
+    if raw.empty:
+        return pd.DataFrame()
+    headers = [_header_text(h) for h in raw.iloc[0].tolist()]
+    data = raw.iloc[1:].reset_index(drop=True)
+    data.columns = headers
+    return data
+
+
+def _read_parquet(path: Path, source: str) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except (FileNotFoundError, ImportError):
+        raise
+    except Exception as exc:  # pyarrow.ArrowInvalid and friends
+        raise _unreadable(source, f"{type(exc).__name__}: {exc}", "a readable .parquet file") from exc
+
+
+def _load(source: str | os.PathLike | pd.DataFrame, sheet: str | int | None) -> _Raw:
+    if isinstance(source, pd.DataFrame):
+        if sheet is not None:
+            raise ValueError("sheet= applies to .xlsx files only")
+        return _from_frame(source, "DataFrame", None)
+    if not isinstance(source, (str, os.PathLike)):
+        raise TypeError(f"read_schools reads a path or a DataFrame, not {type(source).__name__}")
+    path = Path(source)
+    name = os.fspath(source)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise _unreadable(name, path.suffix or path.name, "a .csv, .xlsx or .parquet file (or a DataFrame)")
+    if sheet is not None and suffix != ".xlsx":
+        raise ValueError("sheet= applies to .xlsx files only")
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {name}")
+    if suffix == ".csv":
+        return _from_frame(_read_csv(path, name), name, 2)
+    if suffix == ".xlsx":
+        return _from_frame(_read_xlsx(path, name, sheet), name, 2)
+    frame = _read_parquet(path, name)
+    return _from_frame(frame, name, None)
+
+
+# --------------------------------------------------------------------------- parsing values
+
+_NUMBER = re.compile(
+    r"^(?P<num>[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+    r"\s*(?P<unit>.*)$"
+)
+OK, NOT_A_NUMBER, BAD_UNIT = 0, 1, 2
+
+
+def _is_numeric(dtype: Any) -> bool:
+    return getattr(dtype, "kind", "O") in "iuf" and not isinstance(dtype, pd.CategoricalDtype)
+
+
+def _parse_numbers(values: pd.Series, factor: float, unit: str | None, suffix: str | None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Parse distinct cell values (object Series): canonical floats and OK / NOT_A_NUMBER / BAD_UNIT."""
+    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan) * factor
+    code = np.zeros(len(values), dtype=np.int8)
+    rest = np.flatnonzero(np.isnan(out))
+    if len(rest) == 0:
+        return out, code
+    text = values.iloc[rest].astype(str).str.normalize("NFKC").str.strip()
+    if suffix:
+        text = text.str.removesuffix(suffix).str.strip()
+    parts = text.str.extract(_NUMBER)
+    blank = (text == "").to_numpy()
+    number = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan)
+    matched = ~np.isnan(number)
+    cell_unit = parts["unit"].fillna("").str.strip()
+    has_unit = (cell_unit != "").to_numpy() & matched
+    scale = np.full(len(rest), factor)
+    bad_unit = np.zeros(len(rest), dtype=bool)
+    if has_unit.any():
+        distinct = pd.unique(cell_unit[has_unit])
+        factors = {}
+        for u in distinct:  # a handful of distinct unit spellings
+            try:
+                factors[u] = units.cell_factor(u, unit) if unit is not None else np.nan
+            except units.UnitError:
+                factors[u] = np.nan
+        f = cell_unit[has_unit].map(factors).to_numpy(dtype="float64", na_value=np.nan)
+        scale[has_unit] = f
+        bad_unit[has_unit] = np.isnan(f)
+    value = np.where(matched & ~bad_unit, number * scale, np.nan)
+    out[rest] = value
+    code[rest] = np.where(blank, OK, np.where(~matched, NOT_A_NUMBER, np.where(bad_unit, BAD_UNIT, OK)))
+    # a number with a unit that is not one (``unit`` None: no unit allowed) is not a number
+    code[rest[(code[rest] == BAD_UNIT) & (unit is None)]] = NOT_A_NUMBER
+    return out, code
+
+
+def _numbers(s: pd.Series, factor: float = 1.0, unit: str | None = None, suffix: str | None = None
+             ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Values of a numeric column as float64 (NaN: blank) and per-cell codes (None: all fine)."""
+    if _is_numeric(s.dtype):
+        v = s.to_numpy(dtype="float64", na_value=np.nan)
+        return (v * factor if factor != 1.0 else v), None
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in (
+            "integer", "floating", "mixed-integer-float", "empty", "decimal"):
+        v = s.to_numpy(dtype="float64", na_value=np.nan)
+        return (v * factor if factor != 1.0 else v), None
+    codes, uniques = pd.factorize(s)
+    u = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    uv, ucode = _parse_numbers(u, factor, unit, suffix)
+    known = codes >= 0
+    values = np.full(len(s), np.nan)
+    values[known] = uv[codes[known]]
+    bad = np.zeros(len(s), dtype=np.int8)
+    bad[known] = ucode[codes[known]]
+    return values, (bad if bad.any() else None)
+
+
+def _texts(values: np.ndarray) -> list[str]:
+    """Distinct non-text cell values as text: integral numbers without ``.0`` (ids read as numbers)."""
+    out = []
+    for v in values:  # distinct values of a column that mixes numbers and text: rare and short
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            out.append(str(int(v)))
+        elif isinstance(v, (bytes, bytearray)):
+            out.append(v.decode("utf-8", "replace"))
+        else:
+            out.append(str(v))
+    return out
+
+
+def _text_codes(s: pd.Series, nfkc: bool = False) -> tuple[np.ndarray, pd.Index, bool]:
+    """Codes (-1: blank) over distinct stripped text values, those values, and whether nothing changed.
+
+    "Nothing changed" means the column was already str, stripped and without
+    blank strings, so callers may keep the input column as it is.
+    """
+    codes, uniques = pd.factorize(s)
+    is_str = isinstance(s.dtype, pd.StringDtype) or (
+        isinstance(s.dtype, pd.CategoricalDtype) and s.cat.categories.dtype == "str")
+    if isinstance(uniques, (pd.Categorical, pd.CategoricalIndex)):
+        uniques = pd.Index(np.asarray(uniques), dtype=uniques.categories.dtype)
+    if _is_numeric(uniques.dtype):
+        if uniques.dtype.kind == "f" and np.all(np.mod(uniques.to_numpy(), 1) == 0):
+            uniques = uniques.astype("int64")
+        text = pd.Index(uniques.astype(str), dtype="str")
+    elif uniques.dtype == "str":
+        text = uniques
+    elif pd.api.types.infer_dtype(uniques, skipna=True) == "string":
+        text = pd.Index(uniques, dtype="str")
+    else:
+        text = pd.Index(_texts(np.asarray(uniques, dtype=object)), dtype="str")
+    if nfkc:
+        text = text.str.normalize("NFKC")
+    stripped = text.str.strip()
+    blank = np.asarray(stripped == "", dtype=bool)
+    unchanged = is_str and not blank.any() and stripped.equals(uniques)
+    if unchanged:
+        return codes, stripped, True
+    stripped = stripped.where(~blank)
+    remap, distinct = pd.factorize(stripped)
+    if len(remap) and (len(distinct) != len(remap) or not np.array_equal(remap, np.arange(len(remap)))):
+        known = codes >= 0
+        codes = codes.copy()
+        codes[known] = remap[codes[known]]
+    return codes, pd.Index(distinct, dtype="str"), False
+
+
+def _lookup(uniques: pd.Index, aliases: Mapping[str, str], categories: tuple[str, ...]) -> np.ndarray:
+    """Category code of each distinct value via its aliases; -2 for unknown values."""
+    table = {_norm(k).casefold(): categories.index(v) for k, v in aliases.items()}
+    return np.array([table.get(_norm(u).casefold(), -2) for u in uniques.tolist()], dtype=np.int64)
+
+
+def _str_series(codes: np.ndarray, uniques: pd.Index) -> pd.Series:
+    return pd.Series(pd.Categorical.from_codes(codes, uniques)).astype("str")
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+def read_schools(
+    source: str | os.PathLike | pd.DataFrame,
+    *,
+    sheet: str | int | None = None,
+    weights: Mapping[str, sections.SectionWeights | tuple] | None = None,
+) -> pd.DataFrame:
+    """Read school statistics into the canonical school-section frame.
+
+    ``source`` is a path to a ``.csv`` (UTF-8 with or without BOM, or
+    GB18030/GBK), ``.xlsx`` (the first sheet, or ``sheet``) or ``.parquet``
+    file, or a DataFrame (never modified). Headers may be the English names of
+    ``columns.COLUMNS`` or their Chinese names, and may end in a unit
+    (``教学及辅助用房面积 [亩]``, ``equipment_value (万元)``), which is converted.
+    A cell may carry a unit of the right kind too (``450㎡``), and may be
+    written ``1,234`` or in full-width digits.
+
+    Mixed schools may be given as whole-school rows: ``school_type`` (nine-year,
+    twelve-year, complete secondary), ``students_primary`` / ``students_junior``
+    / ``students_senior`` and ``level`` and ``students`` left blank. Their
+    physical resources are split between the sections by the weights of
+    :mod:`eduequity.core.sections` (override them per school type with
+    ``weights={"nine_year": (1.0, 1.1, None)}``); their teachers come per section
+    as ``teachers_primary`` / ``teachers_junior`` (``*_senior`` is accepted and
+    ignored). Only primary and junior sections are returned.
+
+    Blank resource cells stay NaN (missing, never imputed). Wholly blank rows
+    are skipped; ``row`` still counts them, so for a file ``row + 2`` is the
+    line (CSV) or sheet row (XLSX). A ``row`` column is kept only from a frame
+    that ``read_schools`` returned (``attrs["eduequity"] == "schools/1"``), so
+    ``read_schools(read_schools(x))`` equals ``read_schools(x)``.
+
+    Every problem found is raised at once as an :class:`InputError` whose
+    ``.problems`` name the row (the input row, 0-based), the column (the header
+    as written in the input) and what was expected. A missing file raises
+    ``FileNotFoundError``; a bad ``weights=`` raises ``ValueError``/``TypeError``.
+    """
+    table = sections.resolve(weights)
+    raw = _load(source, sheet)
+    return _Reader(raw, sections.matrix(table)).run()
+
+
+class _Reader:
+    """One pass over one input: parse every column, collect every problem, build the frame."""
+
+    def __init__(self, raw: _Raw, weights: np.ndarray) -> None:
+        self.raw = raw
+        self.weights = weights
+        self.n = raw.n
+        self.p = _Problems()
+        self.blanks: list[np.ndarray] = []  # per input column: which of its cells are blank
+        self.cols: dict[_Target, tuple[int, float]] = {}  # usable columns: target -> (position, factor)
+        self.present: set[_Target] = set()  # targets given at all (usable or not)
+        self.exact: set[str] = set()  # plain columns whose input Series already is the output
+
+    # -- headers ------------------------------------------------------------------------------
+
+    def map_headers(self) -> None:
+        headers = self.raw.headers
+        first: dict[_Target, int] = {}
+        reported: set[int] = set()
+        for pos, header in enumerate(headers):
+            column = self.raw.columns[pos]
+            if header.strip() == "":
+                filled = column.notna().to_numpy() & (column.astype(str).str.strip() != "").to_numpy()
+                if filled.any():
+                    self.p.add(f"(column {pos + 1})", None, "a header for every column that has data")
+                    self.blanks.append(~filled)
+                continue
+            target, unit, base = _match(header)
+            if target is None and base in IGNORED_HEADERS:
+                self.blanks.append(np.ones(len(column), dtype=bool))
+                continue
+            if target is None:
+                self.p.add(header, None, _closest(base))
+                self.blanks.append(column.isna().to_numpy())
+                continue
+            self.present.add(target)
+            if target in first:
+                j = first[target]
+                for i, other in ((j, pos), (pos, j)):
+                    if i not in reported:
+                        reported.add(i)
+                        self.p.add(headers[i], None, f"one column for {target.label!r}; {headers[other]!r} is one too")
+                self.cols.pop(target, None)
+                self.blanks.append(column.isna().to_numpy())
+                continue
+            first[target] = pos
+            factor = 1.0
+            if unit is not None:
+                col = BY_NAME[target.column]
+                problem = None
+                if col.unit is None or col.name == "year":
+                    problem = f"no unit: {col.name!r} is not a quantity"
+                else:
+                    try:
+                        factor = units.cell_factor(unit, col.unit)
+                    except units.UnitError:
+                        try:
+                            units.parse(unit)
+                            problem = f"a unit convertible to {col.unit} (the unit of {target.label!r})"
+                        except units.UnitError:
+                            problem = f"a known unit of {col.unit} (the unit of {target.label!r})"
+                if problem is not None:
+                    self.p.add(header, unit, problem)
+                    self.blanks.append(column.isna().to_numpy())
+                    continue
+            self.cols[target] = (pos, factor)
+
+    def has(self, name: str, section: str | None = None) -> bool:
+        return _Target(name, section) in self.cols
+
+    def series(self, name: str, section: str | None = None) -> pd.Series:
+        return self.raw.columns[self.cols[_Target(name, section)][0]]
+
+    def header(self, name: str, section: str | None = None) -> str:
+        t = _Target(name, section)
+        return self.raw.headers[self.cols[t][0]] if t in self.cols else t.label
+
+    def cells(self, where: np.ndarray, name: str, expected: str | Sequence[str], section: str | None = None,
+              value: bool = True) -> None:
+        """A problem on each selected row of a column, with the cell as written in the input."""
+        t = _Target(name, section)
+        raw = self.series(name, section) if (value and t in self.cols) else None
+        order = self.cols[t][0] if t in self.cols else 1 << 20
+        self.p.cells(where, self.header(name, section), raw, expected, order)
+
+    # -- columns ------------------------------------------------------------------------------
+
+    def number_column(self, name: str, section: str | None = None, suffix: str | None = None
+                      ) -> tuple[np.ndarray, np.ndarray | None]:
+        """float64 values (NaN: blank or bad) and the parse codes (None: no bad cell)."""
+        if not self.has(name, section):
+            return np.full(self.n, np.nan), None
+        pos, factor = self.cols[_Target(name, section)]
+        s = self.raw.columns[pos]
+        values, codes = _numbers(s, factor, BY_NAME[name].unit, suffix)
+        blank = np.isnan(values)
+        if codes is not None:
+            blank &= codes == OK
+        self.blanks.append(blank)
+        if section is None and factor == 1.0 and s.dtype == (np.int64 if name == "year" else np.float64):
+            self.exact.add(name)
+        return values, codes
+
+    def text_column(self, name: str, nfkc: bool = False) -> tuple[np.ndarray, pd.Index, bool] | None:
+        if not self.has(name):
+            return None
+        codes, uniques, unchanged = _text_codes(self.series(name), nfkc)
+        self.blanks.append(codes < 0)
+        return codes, uniques, unchanged
+
+    def resource(self, name: str, section: str | None = None) -> np.ndarray:
+        values, codes = self.number_column(name, section)
+        unit = BY_NAME[name].unit
+        if codes is not None:
+            self.cells(codes == NOT_A_NUMBER, name, f"a number in {unit}, or blank if unknown", section)
+            self.cells(codes == BAD_UNIT, name, f"a number in {unit}, or with a unit convertible to {unit}",
+                       section)
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isnan(values) & ~(np.isfinite(values) & (values >= 0))
+        self.cells(bad, name, f"a finite number ≥ 0 in {unit}", section)
+        return values
+
+    def categorical(self, name: str) -> np.ndarray | None:
+        """Codes over the column's fixed categories: -1 blank, -2 unknown (reported)."""
+        got = self.text_column(name, nfkc=True)
+        if got is None:
+            return None
+        codes, uniques, _ = got
+        aliases, categories, _ = _CATEGORICAL[name]
+        mapped = _lookup(uniques, aliases, categories)
+        out = mapped[np.maximum(codes, 0)] if len(mapped) else np.full(self.n, -1, dtype=np.int64)
+        out = np.where(codes >= 0, out, -1)
+        if name == "level":
+            expected = "a level: primary or junior (小学 / 初中 / 初级中学)"
+        else:
+            zh: dict[str, str] = {}
+            for k, v in aliases.items():
+                if k not in categories:
+                    zh.setdefault(v, k)
+            expected = f"one of {', '.join(categories)}, or a Chinese name ({' / '.join(zh.values())}), or blank"
+        self.cells(out == -2, name, expected)
+        return out
+
+    def given_rows(self) -> np.ndarray:
+        """``row`` of a canonical frame, or input positions."""
+        if self.raw.row is None:
+            return np.arange(self.n, dtype=np.int64)
+        r = self.raw.row
+        if _is_numeric(r.dtype):
+            v = r.to_numpy(dtype="float64", na_value=np.nan)
+            with np.errstate(invalid="ignore"):
+                if (np.isfinite(v) & (v >= 0) & (np.mod(v, 1) == 0)).all():
+                    return v.astype(np.int64)
+        self.p.add("row", None, "whole numbers ≥ 0 in 'row' (the input row each section came from)")
+        return np.arange(self.n, dtype=np.int64)
+
+    # -- the pass -----------------------------------------------------------------------------
+
+    def run(self) -> pd.DataFrame:
+        n, p = self.n, self.p
+        if not self.raw.headers and self.raw.row is None:
+            p.add(None, None, "a header line and at least one data row")
+            raise InputError(p.build(np.zeros(0, np.int64), None), source=self.raw.source)
+        rows = self.given_rows()
+        self.map_headers()
+        has_whole = any(self.has("students", s) for s in sections.SECTIONS)
+        self.check_structure(has_whole)
+
+        # keys
+        year, ycodes = self.number_column("year", suffix="年")
+        with np.errstate(invalid="ignore"):
+            year_ok = np.isfinite(year) & (np.mod(year, 1) == 0) & (year >= YEAR_MIN) & (year <= YEAR_MAX)
+        year_blank = np.isnan(year)
+        if ycodes is not None:
+            year_ok &= ycodes == OK
+            year_blank &= ycodes == OK
+        if self.has("year"):
+            self.cells(year_blank, "year", "a year (required)")
+            self.cells(~year_ok & ~year_blank, "year", f"a whole-number year from {YEAR_MIN} to {YEAR_MAX}")
+        county = self.text_column("county")
+        if county is not None:
+            self.cells(county[0] < 0, "county", "a county name (required)")
+        code = self.text_column("county_code", nfkc=True)
+        if code is not None:
+            bad = ~np.asarray(code[1].str.fullmatch(r"[0-9]{6}"), dtype=bool)
+            if len(bad):
+                self.cells((code[0] >= 0) & bad[np.maximum(code[0], 0)], "county_code",
+                           "a 6-digit county code (县级行政区划代码), or blank")
+        sid = self.text_column("school_id")
+        if sid is not None:
+            self.cells(sid[0] < 0, "school_id", "a school id (required)")
+        level = self.categorical("level")
+        level_code = level if level is not None else np.full(n, -1, dtype=np.int64)
+        students, scodes = self.number_column("students")
+        students_blank = np.isnan(students)
+        if scodes is not None:
+            students_blank &= scodes == OK
+
+        # whole-school rows: level and students blank, students per section given
+        level_blank = level_code == -1
+        counts = given = count_ok = None
+        if has_whole:
+            counts = np.full((n, 3), np.nan)
+            given = np.zeros((n, 3), dtype=bool)
+            count_ok = np.ones((n, 3), dtype=bool)
+            for k, sec in enumerate(sections.SECTIONS):
+                v, c = self.number_column("students", sec)
+                counts[:, k] = v
+                given[:, k] = ~np.isnan(v) if c is None else (~np.isnan(v) | (c != OK))
+                with np.errstate(invalid="ignore"):
+                    count_ok[:, k] = np.isnan(v) | (np.isfinite(v) & (v >= 0) & (np.mod(v, 1) == 0))
+                if c is not None:
+                    count_ok[:, k] &= c == OK
+            whole = level_blank & students_blank & given.any(axis=1)
+        else:
+            whole = np.zeros(n, dtype=bool)
+        part = ~whole
+
+        if self.has("level") or has_whole:
+            self.cells(part & level_blank, "level", "a level: primary or junior (小学 / 初中), required")
+        if self.has("students") or has_whole:
+            self.cells(part & students_blank, "students", "a number of students (required)")
+        with np.errstate(invalid="ignore"):
+            students_ok = np.isfinite(students) & (students > 0) & (np.mod(students, 1) == 0)
+        self.cells(part & ~students_blank & ~students_ok, "students", "a positive whole number of students")
+
+        # resources: whole-school totals or section values, and people per section
+        values = {name: self.resource(name) for name in SPLIT + PEOPLE if self.has(name)}
+        per_section: dict[tuple[str, str], np.ndarray] = {}
+        for name in PEOPLE:
+            for sec in ("primary", "junior"):
+                if self.has(name, sec):
+                    per_section[name, sec] = self.resource(name, sec)
+            if self.has(name, "senior"):  # accepted and not used: senior is not compulsory education
+                self.blanks.append(self.series(name, "senior").isna().to_numpy())
+
+        # optional columns
+        categories = {name: self.categorical(name) for name in ("school_type", "ownership", "sponsor")
+                      if self.has(name)}
+        texts = {name: self.text_column(name) for name in _TEXT if self.has(name)}
+
+        shares, emit = self.split(has_whole, whole, part, counts, given, count_ok, values, per_section,
+                                  categories.get("school_type"))
+
+        # wholly blank rows are not data rows
+        dropped = self.blanks[0].copy() if self.blanks else np.zeros(n, dtype=bool)
+        for blank in self.blanks[1:]:
+            if not dropped.any():
+                break
+            dropped &= blank
+        if n == 0 or dropped.all():
+            p.add(None, None, "a header line and at least one data row")
+        keep = ~dropped
+
+        # sections in input order; a mixed school's primary before its junior
+        part_pos = np.flatnonzero(part & keep)
+        if emit is None:
+            wp = wj = np.zeros(0, dtype=np.int64)
+        else:
+            wp, wj = np.flatnonzero(emit[:, 0] & keep), np.flatnonzero(emit[:, 1] & keep)
+        src = np.concatenate([part_pos, wp, wj])
+        kind = np.concatenate([np.zeros(len(part_pos), np.int8), np.ones(len(wp), np.int8),
+                               np.full(len(wj), 2, np.int8)])
+        lvl = np.concatenate([level_code[part_pos], np.zeros(len(wp), np.int64), np.ones(len(wj), np.int64)])
+        identity = len(src) == n and len(part_pos) == n
+        if len(wp) + len(wj):
+            order = np.lexsort((lvl, src))
+            src, kind, lvl = src[order], kind[order], lvl[order]
+
+        if sid is not None:
+            self.duplicates(rows, src, lvl, year, year_ok, sid)
+
+        found = p.build(rows, dropped) if p else []
+        if found:
+            raise InputError(found, source=self.raw.source, line_offset=self.raw.line_offset)
+
+        # the canonical frame
+        def take(a: np.ndarray) -> np.ndarray:
+            return a if identity else a[src]
+
+        out: dict[str, Any] = {"row": take(rows)}
+        out["year"] = _either(self.exact_series("year", identity), lambda: take(year).astype(np.int64))
+        out["county"] = _sorted_categorical(take(county[0]), county[1])
+        if code is not None:
+            out["county_code"] = self.text_output("county_code", code, take, identity)
+        out["school_id"] = self.text_output("school_id", sid, take, identity)
+        out["level"] = pd.Categorical.from_codes(lvl, dtype=LEVEL_DTYPE)
+        if identity:
+            out["students"] = _either(self.exact_series("students", identity), lambda: students)
+        else:
+            st = students[src]
+            if counts is not None:
+                for k in (1, 2):
+                    st[kind == k] = counts[src[kind == k], k - 1]
+            out["students"] = st
+        for col in COLUMNS:
+            name = col.name
+            given_sections = [s for s in ("primary", "junior") if (name, s) in per_section]
+            if col.role != "resource" or (name not in values and not given_sections):
+                continue
+            if identity:
+                out[name] = _either(self.exact_series(name, identity),
+                                    lambda: values.get(name, np.full(n, np.nan)))
+                continue
+            v = values[name][src] if name in values else np.full(len(src), np.nan)
+            for k, sec in ((1, "primary"), (2, "junior")) if shares is not None else ():
+                m = kind == k
+                if name in SPLIT:
+                    v[m] = v[m] * shares[src[m], k - 1]
+                else:
+                    v[m] = per_section[name, sec][src[m]] if (name, sec) in per_section else np.nan
+            out[name] = v
+        for name, got in categories.items():
+            out[name] = pd.Categorical.from_codes(take(got), dtype=_CATEGORICAL[name][2])
+        for name, got in texts.items():
+            out[name] = self.text_output(name, got, take, identity)
+        columns = ["row"] + [c.name for c in COLUMNS if c.name in out]
+        frame = pd.DataFrame({c: out[c] for c in columns}, copy=False)
+        frame.attrs[ATTR] = MARK
+        return frame
+
+    def check_structure(self, has_whole: bool) -> None:
+        """Problems with the set of columns: missing keys, whole-school columns without their kin."""
+        for name in ("year", "county", "school_id", "level", "students"):
+            if _Target(name) in self.present or (has_whole and name in ("level", "students")):
+                continue
+            extra = ", or whole-school columns students_primary / students_junior" if name in (
+                "level", "students") else ""
+            self.p.add(name, None, _describe_column(name) + extra)
+        if not has_whole:
+            for t, (pos, _) in sorted(self.cols.items(), key=lambda item: item[1][0]):
+                if t.section is not None:
+                    self.p.add(self.raw.headers[pos], None,
+                               "whole-school student counts (students_primary / students_junior) alongside it")
+        elif _Target("school_type") not in self.present:
+            self.p.add("school_type", None, _describe_column("school_type") + " to split whole-school rows")
+
+    def split(self, has_whole, whole, part, counts, given, count_ok, values, per_section, type_code
+              ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Check whole-school rows: each section's share of them (n, 3) and which sections to emit (n, 2).
+
+        Both are None when the input has no whole-school columns.
+        """
+        n = self.n
+        if not has_whole:
+            return None, None
+        shares = np.full((n, 3), np.nan)
+        emit = np.zeros((n, 2), dtype=bool)
+        rule = "whole-school rows leave level and students blank"
+        for k, sec in enumerate(sections.SECTIONS):
+            if self.has("students", sec):
+                self.cells(part & given[:, k], "students", f"blank on a section row (one with a level); {rule}", sec)
+                self.cells(whole & ~count_ok[:, k], "students", "a whole number ≥ 0 of students, or blank", sec)
+        for (name, sec), v in per_section.items():
+            self.cells(part & ~np.isnan(v), name, f"blank on a section row (use {name!r})", sec)
+        for name in PEOPLE:
+            if name in values:
+                self.cells(whole & ~np.isnan(values[name]), name,
+                           f"blank on a whole-school row; give {name}_primary / {name}_junior")
+        if type_code is None:
+            return shares, emit  # the missing column is reported already
+        mixed_types = [t for i, t in enumerate(SCHOOL_TYPES) if not np.isnan(self.weights[i]).all()]
+        w = np.full((n, 3), np.nan)
+        typed = type_code >= 0
+        w[typed] = self.weights[type_code[typed]]
+        mixed = ~np.isnan(w).all(axis=1)
+        self.cells(whole & (type_code != -2) & ~mixed, "school_type",
+                   f"a school type with section weights ({', '.join(mixed_types)}) on a whole-school row")
+        n0 = np.nan_to_num(counts)
+        names = np.asarray(SCHOOL_TYPES, dtype=object)[np.maximum(type_code, 0)]
+        for k, sec in enumerate(sections.SECTIONS):
+            stray = whole & mixed & np.isnan(w[:, k]) & (n0[:, k] > 0)
+            if stray.any():
+                self.cells(stray, "students", [f"0 or blank: a {t} school has no {sec} section"
+                                               for t in names[stray]], sec)
+        compulsory = np.where(np.isnan(w[:, :2]), 0.0, n0[:, :2]).sum(axis=1)
+        first = next(s for s in sections.SECTIONS if self.has("students", s))
+        self.cells(whole & mixed & (compulsory <= 0), "students",
+                   "students in the primary or junior section of a whole-school row", first, value=False)
+        good = whole & mixed & count_ok.all(axis=1)
+        shares[good] = sections.shares(n0[good], w[good])
+        emit[:, 0] = good & (n0[:, 0] > 0) & ~np.isnan(w[:, 0])
+        emit[:, 1] = good & (n0[:, 1] > 0) & ~np.isnan(w[:, 1])
+        return shares, emit
+
+    def duplicates(self, rows, src, lvl, year, year_ok, sid) -> None:
+        """Every section whose (year, school_id, level) is not unique; one factorized key, one duplicated()."""
+        codes, uniques, _ = sid
+        s = codes[src]
+        valid = year_ok[src] & (s >= 0) & (lvl >= 0)
+        if not valid.any():
+            return
+        y = np.where(valid, year[src], YEAR_MIN).astype(np.int64) - YEAR_MIN
+        key = (y * max(len(uniques), 1) + np.maximum(s, 0)) * 2 + np.maximum(lvl, 0)
+        key -= key[valid].min()
+        dup = np.zeros(len(src), dtype=bool)
+        k = key[valid]
+        if len(k) and k.max() < 4 * len(k) + 1024:  # a dense key: counting is cheaper than hashing
+            dup[valid] = np.bincount(k)[k] > 1
+        else:
+            dup[valid] = pd.Series(k).duplicated(keep=False).to_numpy()
+        if not dup.any():
+            return
+        idx = np.flatnonzero(dup)
+        at = rows[src[idx]]
+        groups = pd.Series(at).groupby(key[idx]).agg(list).to_dict()
+        expected = []
+        for k, r in zip(key[idx].tolist(), at.tolist()):  # formatting the problem list
+            others = sorted(set(groups[k]) - {r}) or [r]
+            expected.append("a unique (year, school_id, level); the same key is on row"
+                            + ("s " if len(others) > 1 else " ") + ", ".join(map(str, others)))
+        self.cells(src[idx], "school_id", expected)
+
+    def exact_series(self, name: str, identity: bool) -> pd.Series | None:
+        """The input column itself when it already is the output (keeps the frame cheap and writable)."""
+        if identity and name in self.exact:
+            s = self.series(name)
+            return s.set_axis(pd.RangeIndex(len(s)))
+        return None
+
+    def text_output(self, name: str, got: tuple[np.ndarray, pd.Index, bool], take, identity: bool) -> pd.Series:
+        codes, uniques, unchanged = got
+        if identity and unchanged:
+            s = self.series(name)
+            if s.dtype == "str":
+                return s.set_axis(pd.RangeIndex(len(s)))
+        return _str_series(take(codes), uniques)
+
+
+def _either(series: pd.Series | None, otherwise) -> Any:
+    return otherwise() if series is None else series
+
+
+def _sorted_categorical(codes: np.ndarray, uniques: pd.Index) -> pd.Categorical:
+    """A categorical with its categories sorted (so equal inputs give equal frames)."""
+    order = np.asarray(uniques.argsort())
+    if not np.array_equal(order, np.arange(len(order))):
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+        uniques = uniques[order]
+    return pd.Categorical.from_codes(codes, pd.Index(uniques, dtype="str"))

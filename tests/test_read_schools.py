@@ -1,0 +1,630 @@
+"""read_schools: the input boundary (files, headers, units, mixed schools, every class of bad input)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eduequity.core import sections
+from eduequity.core.columns import COLUMNS, SCHOOL_TYPES
+from eduequity.core.errors import InputError, Problem
+from eduequity.core.schools import ATTR, LEVEL_DTYPE, MARK, read_schools
+
+MU = 10000 / 15  # m² in one 亩
+
+
+def frame(**overrides) -> pd.DataFrame:
+    """Three valid section rows; keyword arguments replace or add columns."""
+    data = {
+        "year": [2015, 2015, 2016],
+        "county": ["东区", "东区", "西区"],
+        "school_id": ["0123", "0123", "S2"],
+        "level": ["primary", "junior", "primary"],
+        "students": [400, 300, 50],
+        "teaching_area": [2000.0, 1800.0, 250.0],
+        "teachers": [25, 22, 4],
+    }
+    data.update(overrides)
+    return pd.DataFrame(data)
+
+
+def problems(source, **kw) -> list[Problem]:
+    with pytest.raises(InputError) as info:
+        read_schools(source, **kw)
+    return info.value.problems
+
+
+def only(source, **kw) -> Problem:
+    found = problems(source, **kw)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --------------------------------------------------------------------------- the canonical frame
+
+
+def test_canonical_dtypes_order_and_marker():
+    df = frame(school_name=["一小", "一中", "二小"], ownership=["公办", "public", None],
+               county_code=["220102", "220102", ""], urban_rural=["城区", "城区", " "])
+    out = read_schools(df)
+    assert list(out.columns) == ["row", "year", "county", "county_code", "school_id", "level", "students",
+                                 "teaching_area", "teachers", "school_name", "ownership", "urban_rural"]
+    assert out.dtypes["row"] == np.int64 and out.dtypes["year"] == np.int64
+    assert isinstance(out.dtypes["county"], pd.CategoricalDtype)
+    assert list(out["county"].cat.categories) == ["东区", "西区"]
+    assert out["county"].cat.categories.dtype == "str"
+    assert out.dtypes["county_code"] == "str" and out.dtypes["school_id"] == "str"
+    assert out.dtypes["level"] == LEVEL_DTYPE and list(out["level"].cat.categories) == ["primary", "junior"]
+    for name in ("students", "teaching_area", "teachers"):
+        assert out.dtypes[name] == np.float64
+    assert list(out["ownership"].cat.categories) == ["public", "private"]
+    assert out["ownership"].tolist()[:2] == ["public", "public"] and pd.isna(out["ownership"][2])
+    assert out["county_code"].tolist()[:2] == ["220102", "220102"] and pd.isna(out["county_code"][2])
+    assert pd.isna(out["urban_rural"][2])
+    assert out["row"].tolist() == [0, 1, 2]
+    assert out["school_id"].tolist() == ["0123", "0123", "S2"]
+    assert out.attrs[ATTR] == MARK
+    assert isinstance(out.index, pd.RangeIndex)
+
+
+def test_school_type_categories_are_fixed():
+    out = read_schools(frame(school_type=["小学", "初中", "primary_school"]))
+    assert list(out["school_type"].cat.categories) == list(SCHOOL_TYPES)
+    assert out["school_type"].tolist() == ["primary_school", "junior_school", "primary_school"]
+
+
+def test_blank_resource_is_missing_not_an_error():
+    out = read_schools(frame(teaching_area=[2000.0, None, ""], teachers=[1, 2, " "]))
+    assert out["teaching_area"].isna().tolist() == [False, True, True]
+    assert out["teachers"].isna().tolist() == [False, False, True]
+
+
+def test_idempotent_and_input_untouched():
+    df = pd.DataFrame({
+        "年份": [2015, 2015, 2015],
+        "县区": ["东区 ", "西区", "西区"],
+        "学校代码": ["0123", "S2", "S3"],
+        "学段": ["小学", None, "初中"],
+        "在校生数": [400, None, 120],
+        "students_primary": [None, 300, None],
+        "students_junior": [None, 200, None],
+        "办学类型": [None, "九年一贯制学校", None],
+        "教学及辅助用房面积 [亩]": [3, 3, 1],
+        "teachers": [20, None, 9],
+        "teachers_primary": [None, 18, None],
+        "teachers_junior": [None, 16, None],
+    })
+    df.attrs["mine"] = 1
+    before = df.copy(deep=True)
+    once = read_schools(df)
+    twice = read_schools(once)
+    pd.testing.assert_frame_equal(once, twice)
+    assert twice.attrs == once.attrs
+    pd.testing.assert_frame_equal(df, before)
+    assert df.attrs == {"mine": 1}
+    assert once["row"].tolist() == [0, 1, 1, 2]
+    # the output is its own: writing to it leaves both inputs alone
+    once.loc[0, "students"] = 1.0
+    assert twice.loc[0, "students"] == 400.0
+
+
+def test_canonical_fast_path_frame_is_writable_and_independent():
+    out = read_schools(frame())
+    again = read_schools(out)
+    again.loc[0, "teaching_area"] = -5.0
+    again.loc[0, "year"] = 1999
+    assert out.loc[0, "teaching_area"] == 2000.0 and out.loc[0, "year"] == 2015
+
+
+def test_row_kept_only_from_a_marked_frame():
+    out = read_schools(frame())
+    sub = out.iloc[[2, 0]].reset_index(drop=True)
+    sub.attrs[ATTR] = MARK
+    assert read_schools(sub)["row"].tolist() == [2, 0]
+    plain = sub.copy()
+    plain.attrs.clear()
+    assert read_schools(plain)["row"].tolist() == [0, 1]
+
+
+def test_wholly_blank_rows_are_skipped_but_counted(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("year,county,school_id,level,students\n2015,东区,A,primary,10\n,,,,\n"
+                    "2015,东区,B,primary,x\n", encoding="utf-8")
+    p = only(path)
+    assert (p.row, p.column, p.value) == (2, "students", "x")
+    path.write_text("year,county,school_id,level,students\n2015,东区,A,primary,10\n,,,,\n"
+                    "2015,东区,B,primary,20\n", encoding="utf-8")
+    assert read_schools(path)["row"].tolist() == [0, 2]
+
+
+# --------------------------------------------------------------------------- files
+
+
+CSV_ZH = "年份,县（市、区）,学校代码,学段,在校生数,教学及辅助用房面积 [亩],专任教师数\n" \
+         "2015,东区,0123,小学,400,3,25\n2015,东区,0123,初中,300,1.5,22\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_csv_encodings(tmp_path, encoding):
+    path = tmp_path / "schools.csv"
+    path.write_bytes(CSV_ZH.encode(encoding))
+    out = read_schools(path)
+    assert out["school_id"].tolist() == ["0123", "0123"]
+    assert out["level"].tolist() == ["primary", "junior"]
+    assert out["county"].tolist() == ["东区", "东区"]
+    assert out["teaching_area"].tolist() == pytest.approx([3 * MU, 1.5 * MU], rel=1e-12)
+    assert out["teachers"].tolist() == [25.0, 22.0]
+
+
+def test_csv_ascii_header_with_gbk_data(tmp_path):
+    path = tmp_path / "schools.csv"
+    path.write_bytes("year,county,school_id,level,students\n2015,米易县,1,小学,10\n".encode("gbk"))
+    out = read_schools(path)
+    assert out["county"].tolist() == ["米易县"] and out["level"].tolist() == ["primary"]
+
+
+def test_csv_problem_lines(tmp_path):
+    path = tmp_path / "schools.csv"
+    path.write_text("year,county,school_id,level,students\n2015,东区,1,primary,10\n2015,东区,2,primary,-3\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_schools(path)
+    err = info.value
+    assert err.source == str(path) and err.line_offset == 2
+    assert err.problems == [Problem(1, "students", -3, "a positive whole number of students")]
+    assert "(line 3)" in str(err)
+
+
+def test_csv_numeric_looking_ids_stay_text(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("year,county,county_code,school_id,level,students\n2015,东区,510402,007,primary,10\n",
+                    encoding="utf-8")
+    out = read_schools(path)
+    assert out["school_id"].tolist() == ["007"] and out["county_code"].tolist() == ["510402"]
+
+
+def test_xlsx(tmp_path):
+    path = tmp_path / "schools.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        pd.DataFrame({"a": [1]}).to_excel(xl, sheet_name="notes", index=False)
+        frame(county_code=["220102", "220102", "220103"]).to_excel(xl, sheet_name="data", index=False)
+    assert problems(path)[0].column == "a"  # the first sheet unless told
+    for sheet in ("data", 1):
+        out = read_schools(path, sheet=sheet)
+        assert out["school_id"].tolist() == ["0123", "0123", "S2"]
+        assert out["county_code"].tolist() == ["220102", "220102", "220103"]
+        assert out["students"].tolist() == [400.0, 300.0, 50.0]
+    p = only(path, sheet="nope")
+    assert p.value == "nope" and "sheet" in p.expected
+
+
+def test_xlsx_numeric_ids_and_line_offset(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["年份", "县", "学校标识码", "学段", "学生数", "图书册数"])
+    ws.append([2015, "东区", 3101, "小学", 200, 5000])
+    ws.append([2015, "东区", "0042", "初中", 100, "1,200"])
+    ws.append([2015, "东区", 3102, "小学", 100, "many"])
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as info:
+        read_schools(path)
+    assert info.value.line_offset == 2
+    assert info.value.problems == [Problem(2, "图书册数", "many", "a number in book, or blank if unknown")]
+    ws.cell(row=4, column=6).value = None
+    wb.save(path)
+    out = read_schools(path)
+    assert out["school_id"].tolist() == ["3101", "0042", "3102"]
+    assert out["books"].tolist()[:2] == [5000.0, 1200.0] and math.isnan(out["books"][2])
+
+
+def test_parquet_round_trip(tmp_path):
+    out = read_schools(frame(ownership=["公办", "民办", "公办"]))
+    path = tmp_path / "s.parquet"
+    out.to_parquet(path)
+    back = read_schools(path)
+    pd.testing.assert_frame_equal(back, out)
+    raw = tmp_path / "raw.parquet"
+    frame().to_parquet(raw)
+    pd.testing.assert_frame_equal(read_schools(raw), read_schools(frame()))
+
+
+# --------------------------------------------------------------------------- headers and units
+
+
+def test_chinese_and_variant_headers():
+    df = pd.DataFrame({
+        "统计年度": [2015], " 所在县 ": ["米易县"], "学校标识码": ["A"], "学校类别": ["小学"], "在校学生数": [100],
+        "体育运动场(馆)面积": [900], "教学仪器设备总值": [1e5], "学生用计算机台数": [10], "藏书册数": [3000],
+        "多媒体教室数": [2], "专任教师": [8], "高于规定学历教师数": [7], "中级及以上职称教师数": [5],
+        "骨干教师数": [1], "体育艺术专任教师数": [1], "校名": ["米易一小"], "学校类型": ["小学"],
+        "举办性质": ["公办"], "主管部门级别": ["县级"], "城乡": ["镇区"], "行政区划代码": ["510421"],
+        "Teaching and auxiliary floor area": [500],
+    })
+    out = read_schools(df)
+    assert list(out.columns) == ["row"] + [c.name for c in COLUMNS]
+    assert out.loc[0, "sponsor"] == "county" and out.loc[0, "county"] == "米易县"
+    assert out.loc[0, "sports_area"] == 900.0 and out.loc[0, "teaching_area"] == 500.0
+
+
+@pytest.mark.parametrize(("header", "factor"), [
+    ("教学及辅助用房面积 [亩]", MU),
+    ("教学及辅助用房面积（亩）", MU),
+    ("教学及辅助用房面积(㎡)", 1.0),
+    ("teaching_area [m²]", 1.0),
+    ("teaching_area【平方米】", 1.0),
+])
+def test_area_unit_headers(header, factor):
+    out = read_schools(frame(teaching_area=None).drop(columns="teaching_area").assign(**{header: [3, 1.5, 0]}))
+    assert out["teaching_area"].tolist() == pytest.approx([3 * factor, 1.5 * factor, 0.0], rel=1e-12)
+
+
+def test_money_unit_header():
+    out = read_schools(frame(**{"equipment_value [万元]": [1.5, 2, None]}))
+    assert out["equipment_value"].tolist()[:2] == [15000.0, 20000.0]
+
+
+def test_cell_text_numbers_and_units():
+    out = read_schools(frame(
+        students=["1,234", "1，234", "１２３"],
+        teaching_area=["450㎡", "450 m2", "3 亩"],
+        **{"equipment_value [万元]": ["1.5", "20000 元", "2万元"]},
+    ))
+    assert out["students"].tolist() == [1234.0, 1234.0, 123.0]
+    assert out["teaching_area"].tolist() == pytest.approx([450.0, 450.0, 3 * MU], rel=1e-12)
+    assert out["equipment_value"].tolist() == pytest.approx([15000.0, 20000.0, 20000.0], rel=1e-12)
+
+
+# --------------------------------------------------------------------------- bad input, class by class
+
+
+def test_missing_key_columns():
+    found = problems(frame().drop(columns=["year", "level", "students"]))
+    assert [(p.row, p.column) for p in found] == [(None, "year"), (None, "level"), (None, "students")]
+    assert "年份" in found[0].expected
+    assert "students_primary" in found[1].expected
+
+
+def test_unknown_column_names_the_closest():
+    p = only(frame(teachrs=[1, 2, 3]))
+    assert (p.row, p.column) == (None, "teachrs")
+    assert "'teachers'" in p.expected
+    p = only(frame(**{"专任教师人数": [1, 2, 3]}))
+    assert "专任教师数" in p.expected and "teachers" in p.expected
+
+
+def test_two_headers_for_one_column():
+    found = problems(frame(**{"专任教师数": [1, 2, 3]}))
+    assert sorted(p.column for p in found) == ["teachers", "专任教师数"]
+    assert all(p.row is None and "one column for 'teachers'" in p.expected for p in found)
+
+
+def test_header_units_wrong_dimension_and_unknown():
+    found = problems(frame().drop(columns="teaching_area").assign(**{"books [m²]": 1, "teaching_area [foo]": 1}))
+    assert [(p.column, p.value) for p in found] == [("books [m²]", "m2"), ("teaching_area [foo]", "foo")]
+    assert "convertible to book" in found[0].expected
+    assert "known unit of meter ** 2" in found[1].expected
+
+
+def test_blank_key_cells():
+    found = problems(frame(county=["东区", "  ", "西区"], school_id=["A", "B", None], year=[2015, None, 2016]))
+    assert [(p.row, p.column, p.value) for p in found] == [(1, "year", None), (1, "county", "  "),
+                                                           (2, "school_id", None)]
+    assert all("required" in p.expected for p in found)
+
+
+@pytest.mark.parametrize("bad", [2015.5, 1800, 2101, "二〇一五", "2015-2016"])
+def test_year_not_an_integer_in_range(bad):
+    p = only(frame(year=[2015, bad, 2016]))
+    assert (p.row, p.column, p.value) == (1, "year", bad)
+    assert "1949" in p.expected and "2100" in p.expected
+
+
+def test_year_with_suffix_is_fine():
+    assert read_schools(frame(year=["2015年", "2015", "2016"]))["year"].tolist() == [2015, 2015, 2016]
+
+
+@pytest.mark.parametrize("bad", [-3, 0, 12.5, "many", "5 kg"])
+def test_students_bad(bad):
+    p = only(frame(students=[400, bad, 50]))
+    assert (p.row, p.column, p.value) == (1, "students", bad)
+    assert "positive whole number" in p.expected
+
+
+def test_students_blank_on_a_section_row():
+    p = only(frame(students=[400, None, 50]))
+    assert (p.row, p.column, p.value) == (1, "students", None) and "required" in p.expected
+
+
+def test_resource_not_a_number():
+    found = problems(frame(teaching_area=["2000", "lots", "1,23"]))
+    assert [(p.row, p.column, p.value) for p in found] == [(1, "teaching_area", "lots"),
+                                                           (2, "teaching_area", "1,23")]
+    assert all("a number in meter ** 2" in p.expected for p in found)
+
+
+def test_resource_wrong_dimension_cell_unit():
+    p = only(frame(teaching_area=["2000", "450 kg", "3 亩"]))
+    assert (p.row, p.column, p.value) == (1, "teaching_area", "450 kg")
+    assert "convertible to meter ** 2" in p.expected
+
+
+def test_negative_resource():
+    found = problems(frame(teaching_area=[-1.0, 2.0, 3.0], teachers=["-2", 1, np.inf]))
+    assert [(p.row, p.column, p.value) for p in found] == [(0, "teaching_area", -1.0), (0, "teachers", "-2"),
+                                                           (2, "teachers", math.inf)]
+    assert all("≥ 0" in p.expected for p in found)
+
+
+def test_duplicate_keys_report_every_row():
+    df = frame(school_id=["A", "A", "A"], level=["primary", "小学", "primary"], year=[2015, 2015, 2015])
+    found = problems(df)
+    assert [(p.row, p.column, p.value) for p in found] == [(0, "school_id", "A"), (1, "school_id", "A"),
+                                                           (2, "school_id", "A")]
+    assert "rows 1, 2" in found[0].expected and "rows 0, 1" in found[2].expected
+
+
+def test_duplicate_keys_after_splitting_a_mixed_school():
+    df = pd.DataFrame({
+        "year": [2015, 2015], "county": ["东区", "东区"], "school_id": ["M", "M"],
+        "level": [None, "junior"], "students": [None, 80],
+        "students_primary": [100, None], "students_junior": [50, None],
+        "school_type": ["nine_year", None],
+    })
+    found = problems(df)
+    assert [(p.row, p.column) for p in found] == [(0, "school_id"), (1, "school_id")]
+    assert found[0].expected.endswith("on row 1") and found[1].expected.endswith("on row 0")
+
+
+def test_unknown_level():
+    p = only(frame(level=["primary", "高中", "primary"]))
+    assert (p.row, p.column, p.value) == (1, "level", "高中") and "primary or junior" in p.expected
+
+
+@pytest.mark.parametrize(("column", "bad"), [("school_type", "大学"), ("ownership", "公私合营"), ("sponsor", "乡")])
+def test_unknown_category_values(column, bad):
+    p = only(frame(**{column: [None, bad, None]}))
+    assert (p.row, p.column, p.value) == (1, column, bad)
+    assert "or blank" in p.expected
+
+
+@pytest.mark.parametrize("bad", ["12345", "2201020", "22010X"])
+def test_county_code_not_six_digits(bad):
+    p = only(frame(county_code=["220102", bad, None]))
+    assert (p.row, p.column, p.value) == (1, "county_code", bad) and "6-digit" in p.expected
+
+
+def test_empty_inputs(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert only(empty) == Problem(None, None, None, "a header line and at least one data row")
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("year,county,school_id,level,students\n", encoding="utf-8")
+    assert only(header_only).expected == "a header line and at least one data row"
+    blank_rows = tmp_path / "blank.csv"
+    blank_rows.write_text("year,county,school_id,level,students\n,,,,\n", encoding="utf-8")
+    assert only(blank_rows).expected == "a header line and at least one data row"
+    assert only(frame().iloc[:0]).expected == "a header line and at least one data row"
+    assert only(pd.DataFrame()).expected == "a header line and at least one data row"
+
+
+def test_unreadable_and_wrong_file_types(tmp_path):
+    wrong = tmp_path / "schools.json"
+    wrong.write_text("{}")
+    with pytest.raises(InputError) as info:
+        read_schools(wrong)
+    assert info.value.source == str(wrong)
+    assert info.value.problems[0].value == ".json" and ".csv, .xlsx or .parquet" in info.value.problems[0].expected
+    for name, expected in (("bad.xlsx", "readable .xlsx"), ("bad.parquet", "readable .parquet")):
+        path = tmp_path / name
+        path.write_text("not really")
+        assert expected in only(path).expected
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("year,county\n2015,东区,extra\n", encoding="utf-8")
+    assert "readable CSV" in only(ragged).expected
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"year,county\n2015,\x81\x30\xff\xff\n")
+    assert "UTF-8" in only(binary).expected
+    with pytest.raises(FileNotFoundError):
+        read_schools(tmp_path / "missing.csv")
+    with pytest.raises(TypeError):
+        read_schools(42)
+
+
+def test_every_problem_at_once():
+    df = frame(year=[2015, 1800, 2016], students=[0, 300, 50], teaching_area=[-1, 1, "x"],
+               level=["primary", "junior", "大学"], bogus=[1, 2, 3]).drop(columns="county")
+    with pytest.raises(InputError) as info:
+        read_schools(df)
+    err = info.value
+    assert err.source == "DataFrame" and err.line_offset is None
+    assert [(p.row, p.column) for p in err.problems] == [
+        (None, "bogus"), (None, "county"),
+        (0, "students"), (0, "teaching_area"),
+        (1, "year"),
+        (2, "level"), (2, "teaching_area"),
+    ]
+
+
+# --------------------------------------------------------------------------- mixed schools
+
+
+def whole(**overrides) -> pd.DataFrame:
+    data = {
+        "year": [2015], "county": ["东区"], "school_id": ["M"], "level": [None], "students": [None],
+        "school_type": ["nine_year"], "students_primary": [600], "students_junior": [300],
+        "teaching_area": [5000.0], "books": [30000], "teachers_primary": [30], "teachers_junior": [25],
+    }
+    data.update(overrides)
+    return pd.DataFrame(data)
+
+
+def test_nine_year_split_exact_numbers():
+    out = read_schools(whole())
+    share = 600 / (600 + 1.1 * 300)
+    assert out["level"].tolist() == ["primary", "junior"]
+    assert out["row"].tolist() == [0, 0]
+    assert out["students"].tolist() == [600.0, 300.0]
+    assert out["teaching_area"].tolist() == [5000.0 * share, 5000.0 * (1.1 * 300) / (600 + 1.1 * 300)]
+    assert out["books"].tolist() == [30000 * share, 30000 * 330 / 930]
+    assert out["teachers"].tolist() == [30.0, 25.0]
+    assert "students_primary" not in out.columns and "teachers_primary" not in out.columns
+
+
+def test_complete_secondary_emits_only_junior():
+    out = read_schools(whole(school_type=["完全中学"], students_primary=[None], students_junior=[500],
+                             students_senior=[400], teachers_primary=[None]))
+    assert out["level"].tolist() == ["junior"]
+    assert out["teaching_area"].tolist() == [5000.0 * 500 / (500 + 1.2 * 400)]
+    assert out["teachers"].tolist() == [25.0]
+
+
+def test_twelve_year_emits_primary_and_junior():
+    out = read_schools(whole(school_type=["十二年一贯制学校"], students_senior=[200]))
+    denom = 600 + 1.1 * 300 + 1.32 * 200
+    assert out["level"].tolist() == ["primary", "junior"]
+    assert out["teaching_area"].tolist() == pytest.approx([5000 * 600 / denom, 5000 * 330 / denom], rel=1e-15)
+
+
+def test_a_section_without_students_is_not_emitted():
+    out = read_schools(whole(students_junior=[0]))
+    assert out["level"].tolist() == ["primary"] and out["teaching_area"].tolist() == [5000.0]
+
+
+def test_mixed_rows_and_section_rows_in_one_frame_keep_input_order():
+    df = pd.concat([frame(), whole(), frame(year=[2017] * 3)], ignore_index=True)
+    out = read_schools(df)
+    assert out["row"].tolist() == [0, 1, 2, 3, 3, 4, 5, 6]
+    assert out["school_id"].tolist() == ["0123", "0123", "S2", "M", "M", "0123", "0123", "S2"]
+    assert out["teachers"].tolist() == [25.0, 22.0, 4.0, 30.0, 25.0, 25.0, 22.0, 4.0]
+
+
+def test_whole_school_row_without_compulsory_students():
+    p = only(whole(school_type=["complete_secondary"], students_primary=[None], students_junior=[0],
+                   students_senior=[300], teachers_primary=[None]))
+    assert (p.row, p.column) == (0, "students_primary") and "primary or junior" in p.expected
+
+
+def test_whole_school_row_problems():
+    found = problems(whole(school_type=["primary_school"], students_junior=[-4], teachers=[9]))
+    assert [(p.row, p.column, p.value) for p in found] == [
+        (0, "school_type", "primary_school"), (0, "students_junior", -4), (0, "teachers", 9)]
+    assert "nine_year" in found[0].expected
+    assert "teachers_primary" in found[2].expected
+    found = problems(whole(students_senior=[100]))
+    assert [(p.row, p.column, p.value) for p in found] == [(0, "students_senior", 100)]
+    assert "nine_year school has no senior section" in found[0].expected
+    p = only(whole().drop(columns="school_type"))
+    assert (p.row, p.column) == (None, "school_type")
+
+
+def test_whole_school_columns_on_a_section_row():
+    found = problems(frame(students_primary=[None, 10, None], teachers_primary=[1, None, None],
+                           school_type=[None, None, None]))
+    assert [(p.row, p.column) for p in found] == [(0, "teachers_primary"), (1, "students_primary")]
+
+
+def test_per_section_people_need_whole_school_students():
+    p = only(frame(teachers_primary=[1, 2, 3]))
+    assert (p.row, p.column) == (None, "teachers_primary")
+
+
+def test_chinese_whole_school_headers():
+    df = whole().rename(columns={"students_primary": "小学在校生数", "students_junior": "初中在校生数",
+                                 "teachers_primary": "小学专任教师数", "teachers_junior": "初中专任教师数"})
+    pd.testing.assert_frame_equal(read_schools(df), read_schools(whole()))
+
+
+def test_weights_override():
+    out = read_schools(whole(), weights={"nine_year": (1.0, 1.0, None)})
+    assert out["teaching_area"].tolist() == pytest.approx([5000 * 600 / 900, 5000 * 300 / 900], rel=1e-15)
+    # others keep the national defaults
+    out = read_schools(whole(school_type=["twelve_year"]), weights={"nine_year": (1.0, 1.0, None)})
+    assert out["teaching_area"][0] == pytest.approx(5000 * 600 / (600 + 1.1 * 300), rel=1e-15)
+    with pytest.raises(ValueError):
+        read_schools(whole(), weights={"nine_year": (1.0, -1.0, None)})
+    with pytest.raises(ValueError):
+        read_schools(whole(), weights={"university": (1.0, 1.0, None)})
+    with pytest.raises(ValueError):
+        read_schools(whole(), weights={"nine_year": (1.0, 1.1)})
+
+
+def test_default_weights_carry_their_source():
+    w = sections.WEIGHTS["nine_year"]
+    assert w.as_tuple() == (1.0, 1.1, None)
+    assert "教督〔2012〕3号" in w.source and w.confidence == "V3"
+    assert sections.WEIGHTS["complete_secondary"].as_tuple() == (None, 1.0, 1.2)
+    assert sections.WEIGHTS["twelve_year"].as_tuple() == (1.0, 1.1, 1.32)
+
+
+# --------------------------------------------------------------------------- properties
+
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def section_frames(draw, min_size=1, max_size=12):
+    keys = draw(st.lists(st.tuples(st.integers(2010, 2012), st.sampled_from(["A", "B", "0C", "D"]),
+                                   st.sampled_from(["primary", "junior"])),
+                         min_size=min_size, max_size=max_size, unique=True))
+    size = len(keys)
+    floats = st.one_of(st.none(), st.floats(0, 1e7, allow_nan=False))
+    return pd.DataFrame({
+        "year": [k[0] for k in keys],
+        "county": draw(st.lists(st.sampled_from(["东区", "西区", "仁和区"]), min_size=size, max_size=size)),
+        "school_id": [k[1] for k in keys],
+        "level": [k[2] for k in keys],
+        "students": draw(st.lists(st.integers(1, 5000), min_size=size, max_size=size)),
+        "teaching_area": draw(st.lists(floats, min_size=size, max_size=size)),
+        "teachers": draw(st.lists(st.integers(0, 300), min_size=size, max_size=size)),
+    })
+
+
+@FAST
+@given(data=st.data())
+def test_permuting_rows_permutes_the_frame(data):
+    df = data.draw(section_frames())
+    perm = np.array(data.draw(st.permutations(range(len(df)))))
+    out = read_schools(df)
+    shuffled = read_schools(df.iloc[perm].reset_index(drop=True))
+    shuffled["row"] = perm[shuffled["row"].to_numpy()]
+    key = ["year", "school_id", "level"]
+    pd.testing.assert_frame_equal(shuffled.sort_values(key).reset_index(drop=True),
+                                  out.sort_values(key).reset_index(drop=True))
+
+
+@FAST
+@given(df=section_frames())
+def test_canonical_frames_are_fixed_points(df):
+    once = read_schools(df)
+    pd.testing.assert_frame_equal(read_schools(once), once)
+
+
+@FAST
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 3000),
+                            st.floats(0, 1e9, allow_nan=False), st.floats(0, 1e6, allow_nan=False)),
+                  min_size=1, max_size=20).filter(lambda rs: all(a + b > 0 for a, b, _, _ in rs)),
+)
+def test_nine_year_split_preserves_totals(rows):
+    df = pd.DataFrame({
+        "year": 2015, "county": "东区", "school_id": [f"M{i}" for i in range(len(rows))],
+        "school_type": "nine_year",
+        "students_primary": [r[0] for r in rows], "students_junior": [r[1] for r in rows],
+        "equipment_value": [r[2] for r in rows], "teaching_area": [r[3] for r in rows],
+    })
+    out = read_schools(df)
+    assert len(out) == sum((a > 0) + (b > 0) for a, b, _, _ in rows)
+    sums = out.groupby("row")[["equipment_value", "teaching_area"]].sum()
+    for i, (_, _, money, area) in enumerate(rows):
+        assert sums.loc[i, "equipment_value"] == pytest.approx(money, rel=1e-9, abs=0)
+        assert sums.loc[i, "teaching_area"] == pytest.approx(area, rel=1e-9, abs=0)
+    students = out.groupby("row")["students"].sum()
+    assert students.tolist() == [float(a + b) for a, b, _, _ in rows]
