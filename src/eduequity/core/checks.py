@@ -10,6 +10,7 @@ indicators only.
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 
 import attrs
 import numpy as np
@@ -77,6 +78,16 @@ def not_assessable_reason(ctx: Context, keys: tuple[str, ...], lead: np.ndarray)
     return np.where(reason != "", _text(lead, "无法评估 not assessable — ", reason), "")
 
 
+def _decimal_product(a: float, values: np.ndarray) -> np.ndarray:
+    """a x values computed in decimal and rounded once, so 85% of 4.5 is the float 3.825.
+
+    In binary, 0.85 * 4.5 is 3.8249999999999997; a school recorded at exactly
+    85% of its threshold must compare equal to the floor, not by luck of rounding.
+    """
+    return np.array([np.nan if np.isnan(v) else float(Decimal(repr(float(a))) * Decimal(repr(float(v))))
+                     for v in values])
+
+
 @functools.singledispatch
 def check(rule, ctx: Context) -> Outcome:  # pragma: no cover - guarded by the rule union
     raise TypeError(f"no check for {type(rule).__name__}")
@@ -132,17 +143,17 @@ def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
     level = g.keys["level"].cat.codes.to_numpy()[g.codes]
     n_rows = len(g.codes)
     keys = [t.indicator for t in rule.thresholds]
-    thr = np.vstack([
-        t.value.array(check_units(t, ctx.indicators[t.indicator].unit))[level] for t in rule.thresholds
-    ])  # thresholds x sections, in the indicator's unit; NaN where a level has none
+    by_level = [t.value.array(check_units(t, ctx.indicators[t.indicator].unit)) for t in rule.thresholds]
+    thr = np.vstack([b[level] for b in by_level])  # thresholds x sections, indicator units; NaN: no threshold
+    floor = rule.floor if rule.floor is not None else 0.0
+    floor_thr = np.vstack([_decimal_product(floor, b)[level] for b in by_level])
     val = np.vstack([ctx.values[k] for k in keys])
     applies = ~np.isnan(thr)
     known = ~np.isnan(val) & applies
     with np.errstate(invalid="ignore"):
         met = val >= thr
-    floor = rule.floor if rule.floor is not None else 0.0
     with np.errstate(invalid="ignore"):
-        below_floor = known & ~met & (val < floor * thr)
+        below_floor = known & ~met & (val < floor_thr)
     n_apply = applies.sum(axis=0)
     need = n_apply if rule.min_met is None else np.minimum(rule.min_met, n_apply)
     n_met = (known & met).sum(axis=0)
@@ -172,7 +183,7 @@ def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
         "indicator": pd.Categorical.from_codes(which, categories=keys),
         "value": val[which, rows],
         "threshold": thr[which, rows],
-        "floor": floor * thr[which, rows],
+        "floor": floor_thr[which, rows],
         "met": verdicts.boolean(met[which, rows], known[which, rows]),
         "school_passed": school_passed[rows],
     })

@@ -23,7 +23,7 @@ from .metrics import read_metrics
 from .recognitions import first_year, read_recognitions
 from .registry import Registry, registry as default_registry
 from .rules import Recognition
-from .schools import read_schools
+from .schools import ATTR, MARK, read_schools
 from .standards import Standard
 
 EXCLUDED_KEYS = ["row", "year", "county", "school_id", "level"]
@@ -90,12 +90,9 @@ def evaluate(
 
 # -- boundary checks -------------------------------------------------------------------------
 
-CANONICAL_MARK = "schools/1"
-
-
 def _is_canonical(frame: pd.DataFrame) -> bool:
     """A frame read_schools produced, still with the dtypes the checks rely on (cheap: no data scan)."""
-    if not isinstance(frame, pd.DataFrame) or frame.attrs.get("eduequity") != CANONICAL_MARK:
+    if not isinstance(frame, pd.DataFrame) or frame.attrs.get(ATTR) != MARK:
         return False
     dtypes = frame.dtypes
     return ("row" in frame and "students" in frame and dtypes["students"] == np.float64
@@ -151,7 +148,9 @@ def _context(frame: pd.DataFrame, g: Groups, std: Standard) -> Context:
     school_ids = ids[order]
     for key in std.needed_columns:
         ind = std.indicator(key)
-        x = frame[key].to_numpy(dtype=np.float64)[order] / g.students * ind.factor
+        # Multiply before dividing: 9 teachers x 100 / 1000 students is exactly 0.9 per 100
+        # students, where 9 / 1000 x 100 is 0.8999999999999999 and would miss a 0.9 threshold.
+        x = frame[key].to_numpy(dtype=np.float64)[order] * ind.factor / g.students
         values[key] = x
         means[key], cvs[key] = weighted_moments(g, x)
         missing[key] = _missing_schools(g, x, school_ids)

@@ -27,6 +27,7 @@ class Groups:
     students: np.ndarray  # per section
     total: np.ndarray  # per group
     size: np.ndarray  # sections per group
+    starts: np.ndarray | None = None  # first section of each group, once sections are sorted by group
 
     @property
     def n(self) -> int:
@@ -46,7 +47,9 @@ class Groups:
         """
         students = self.students[order]
         codes = self.codes[order]
-        return Groups(codes, self.keys, students, np.bincount(codes, weights=students, minlength=self.n), self.size)
+        total = np.bincount(codes, weights=students, minlength=self.n)
+        starts = np.searchsorted(codes, np.arange(self.n))
+        return Groups(codes, self.keys, students, total, self.size, starts if np.all(np.diff(codes) >= 0) else None)
 
 
 def group(frame: pd.DataFrame) -> Groups:
@@ -85,12 +88,20 @@ def weighted_moments(groups: Groups, values: np.ndarray) -> tuple[np.ndarray, np
 
     A NaN value (a blank resource cell) makes its group's mean and CV NaN: the
     caller reports that group as not assessable. A zero mean gives a NaN CV
-    (undefined), never an infinite or zero one.
+    (undefined), never an infinite or zero one. Where every school of a group
+    has the same value, the mean is that value and the CV exactly 0 — rounding
+    in Σ P·X / P would otherwise leave a CV of 1e-16 (a county of one school,
+    or perfectly equal schools, is perfectly balanced).
     """
     p = groups.students
     mean = groups.sum(p * values) / groups.total
     dev = values - mean[groups.codes]
     var = groups.sum(p * dev * dev) / groups.total
+    if groups.starts is not None:
+        first = values[groups.starts]
+        equal = groups.count(values != first[groups.codes]) == 0
+        mean[equal] = first[equal]
+        var[equal] = 0.0
     with np.errstate(invalid="ignore", divide="ignore"):
         cv = np.sqrt(var) / mean
     cv[mean == 0] = np.nan
