@@ -74,12 +74,21 @@ def build(seed: int = 2015) -> pd.DataFrame:
     extra["school_type"] = ["教学点", "小学"]
     extra["ownership"] = ["公办", "民办"]
     extra["students"] = [35, 600]
-    df = pd.concat([df, extra], ignore_index=True)
+    # A nine-year school reported as one whole-school row: physical resources are split
+    # between its sections by the national weights (1 : 1.1), teachers are given per section.
+    nine = {"year": 2016, "county": "米易县", "school_id": "5104039901", "school_name": "米易县某九年一贯制学校",
+            "school_type": "九年一贯制学校", "ownership": "公办", "students_primary": 420, "students_junior": 310,
+            "teaching_area": 3900.0, "sports_area": 9.9, "equipment_value": 210.0, "computers": 110, "books": 25000,
+            "multimedia_classrooms": 19}
+    for col in PEOPLE:
+        nine[f"{col}_primary"] = round(420 * MEANS[col][0])
+        nine[f"{col}_junior"] = round(310 * MEANS[col][1])
+    df = pd.concat([df, extra, pd.DataFrame([nine])], ignore_index=True)
     # A blank cell: that county-level is "not assessable" for books, naming the school.
     df.loc[(df["county"] == "西区") & (df["year"] == 2016), "books"] = df.loc[
         (df["county"] == "西区") & (df["year"] == 2016), "books"].astype(float)
     df.loc[df.index[(df["county"] == "西区") & (df["year"] == 2016)][0], "books"] = np.nan
-    return df.rename(columns=HEADERS)
+    return df.rename(columns=HEADERS).rename(columns={"students_primary": "小学在校生数", "students_junior": "初中在校生数"})
 
 
 if __name__ == "__main__":
