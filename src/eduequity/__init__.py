@@ -39,6 +39,10 @@ _EXPORTS = {
     "CountyList": "eduequity.core.jurisdictions",
     "ReportFormat": "eduequity.reports.formats",
     "Section": "eduequity.reports.formats",
+    "track": "eduequity.core.track",
+    "TrackResult": "eduequity.core.track",
+    "PhasedSchedule": "eduequity.core.schedules",
+    "Milestone": "eduequity.core.schedules",
 }
 
 __all__ = sorted(_EXPORTS)

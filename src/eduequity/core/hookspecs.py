@@ -18,6 +18,7 @@ import pluggy
 if TYPE_CHECKING:  # pragma: no cover - types only
     from ..reports.formats import ReportFormat
     from .jurisdictions import CountyList, Jurisdiction
+    from .schedules import PhasedSchedule
     from .standards import Standard
 
 PROJECT = "eduequity"
@@ -65,6 +66,16 @@ def eduequity_standards() -> list[Standard | Path]:
         @hookimpl
         def eduequity_standards():
             return sorted((Path(__file__).parent / "standards").glob("*.toml"))
+    """
+
+
+@hookspec
+def eduequity_schedules() -> list[PhasedSchedule | Path]:
+    """Phased schedules of county recognition, as objects or paths to TOML files::
+
+        @hookimpl
+        def eduequity_schedules():
+            return [Path(__file__).parent / "schedules" / "jilin.county-balance-2011.toml"]
     """
 
 

@@ -21,6 +21,8 @@ import pluggy
 from . import hookspecs, units
 from .errors import PluginError
 from .jurisdictions import CountyList, Jurisdiction, counties_under
+from .schedules import PhasedSchedule
+from .serialise import from_toml
 from .standards import Standard, load
 
 #: Modules registered in every registry, before any installed plugin.
@@ -129,6 +131,20 @@ class Registry:
             _unique(std_owner, item.id, dist, "standard", "eduequity_standards")
             standards[item.id] = item
 
+        schedules: dict[str, PhasedSchedule] = {}
+        for dist, item in self._call("eduequity_schedules"):
+            if isinstance(item, str | Path):
+                try:
+                    item = from_toml(item, PhasedSchedule)
+                except (OSError, ValueError) as exc:
+                    raise PluginError(str(exc), distribution=dist, hook="eduequity_schedules") from exc
+            _expect(item, PhasedSchedule, dist, "eduequity_schedules")
+            if item.jurisdiction not in tree:
+                raise PluginError(f"schedule {item.id!r} names unknown jurisdiction {item.jurisdiction!r}",
+                                  distribution=dist, hook="eduequity_schedules")
+            _unique(std_owner, item.id, dist, "schedule", "eduequity_schedules")
+            schedules[item.id] = item
+
         formats: dict[str, Any] = {}
         fmt_owner: dict[str, str] = {}
         for dist, fmt in self._call("eduequity_report_formats"):
@@ -138,7 +154,7 @@ class Registry:
         self._tree = tree
         self.jurisdictions: Mapping[str, Jurisdiction] = MappingProxyType(tree)
         self.standards: Mapping[str, Standard] = MappingProxyType(standards)
-        self.schedules: Mapping[str, Any] = MappingProxyType({})
+        self.schedules: Mapping[str, PhasedSchedule] = MappingProxyType(schedules)
         self.report_formats: Mapping[str, Any] = MappingProxyType(formats)
         self.owners: Mapping[str, str] = MappingProxyType({**owner, **std_owner, **fmt_owner})
 

@@ -9,15 +9,21 @@ lossless, including <NA> verdicts and categorical statuses.
 from __future__ import annotations
 
 import math
-from typing import Any
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, TypeVar
 
 import cattrs
 import numpy as np
 import pandas as pd
 from cattrs.preconf.json import make_converter
 from cattrs.strategies import configure_tagged_union
+from cattrs.v import format_exception
 
 from .rules import Rule
+
+T = TypeVar("T")
 
 converter: cattrs.Converter = make_converter(forbid_extra_keys=True)
 configure_tagged_union(Rule, converter, tag_generator=lambda cls: cls.KIND, tag_name="kind")
@@ -58,6 +64,36 @@ def frame_from_data(data: dict[str, Any]) -> pd.DataFrame:
         else:
             out[col] = pd.array(values, dtype=dtype)
     return pd.DataFrame(out, columns=data["columns"])
+
+
+def from_toml(path: str | Path, cls: type[T]) -> T:
+    """Read a data file (a standard, a schedule) into ``cls``. Nothing in the file is executed.
+
+    Errors name the file and the path of the bad entry (``targets[3].deadline``)
+    with the validator's own message, so an analyst can fix the file.
+    """
+    path = Path(path)
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    try:
+        return converter.structure(data, cls)
+    except cattrs.BaseValidationError as exc:
+        details = "; ".join(cattrs.transform_error(exc, path=path.name, format_exception=_explain))
+        raise ValueError(f"invalid {_words(cls)} file {path.name}: {details}") from exc
+    except ValueError as exc:
+        raise ValueError(f"invalid {_words(cls)} file {path.name}: {exc}") from exc
+
+
+def _words(cls: type) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).lower()
+
+
+def _explain(exc: BaseException, type_: Any) -> str:
+    """cattrs' wording, plus the validator's own message ("'document' must be …")."""
+    text = format_exception(exc, type_)
+    if isinstance(exc, ValueError | TypeError) and str(exc) and not isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        text += f" ({exc})"
+    return text
 
 
 converter.register_unstructure_hook(pd.DataFrame, frame_to_data)

@@ -8,14 +8,11 @@ known indicators, threshold units matching their indicators, unique ids).
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
-import cattrs
-from cattrs.v import format_exception
 
 from .indicators import Indicator
 from .metrics import Metric
@@ -82,26 +79,9 @@ class Standard:
 
 def load(path: str | Path) -> Standard:
     """Read a standard from a TOML file. Nothing in the file is executed."""
-    from .serialise import converter
+    from .serialise import from_toml
 
-    path = Path(path)
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    try:
-        return converter.structure(data, Standard)
-    except cattrs.BaseValidationError as exc:
-        details = "; ".join(cattrs.transform_error(exc, path=path.name, format_exception=_explain))
-        raise ValueError(f"invalid standard file {path.name}: {details}") from exc
-    except ValueError as exc:
-        raise ValueError(f"invalid standard file {path.name}: {exc}") from exc
-
-
-def _explain(exc: BaseException, type_: Any) -> str:
-    """cattrs' wording, plus the validator's own message ("'document' must be …")."""
-    text = format_exception(exc, type_)
-    if isinstance(exc, ValueError | TypeError) and str(exc) and not isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        text += f" ({exc})"
-    return text
+    return from_toml(path, Standard)
 
 
 def override(standard: Standard, changes: Mapping[str, Any]) -> Standard:

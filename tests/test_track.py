@@ -1,0 +1,128 @@
+"""Phased schedules and ee.track: milestone and county statuses at every boundary."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import eduequity as ee
+from eduequity.core.schedules import Milestone, PhasedSchedule
+
+SRC = ee.Source("测政办发〔2011〕1号", "二、（一）", "2013年2个县、2015年4个县、2017年全部6个县")
+
+
+def schedule(*milestones, total=6, start=2011) -> PhasedSchedule:
+    ms = milestones or ((2013, 2), (2015, 4), (2017, 6))
+    return PhasedSchedule("t.schedule", "测试", "jilin", "basic-balance", start, total,
+                          tuple(Milestone(y, c) for y, c in ms), SRC)
+
+
+def recs(**years) -> pd.DataFrame:
+    return pd.DataFrame({"county": list(years), "year": list(years.values())})
+
+
+def test_milestones_are_met_or_missed_once_their_year_is_reached():
+    r = ee.track(schedule(), recs(A=2012, B=2013, C=2015), as_of=2017)
+    assert r.milestones[["year", "achieved", "status", "missing"]].values.tolist() == [
+        [2013, 2, "met", 0], [2015, 3, "missed", 1], [2017, 3, "missed", 3]]
+    assert r.milestones["share"].tolist() == pytest.approx([2 / 6, 4 / 6, 1.0])
+    assert r.milestones["recognised"].iloc[1] == ("A", "B", "C")
+
+
+def test_a_milestone_counts_recognitions_of_its_own_year():
+    r = ee.track(schedule((2013, 2),), recs(A=2012, B=2013), as_of=2013)
+    assert r.milestones["status"].tolist() == ["met"]
+    r = ee.track(schedule((2013, 2),), recs(A=2012, B=2014), as_of=2014)
+    assert r.milestones["status"].tolist() == ["missed"]
+
+
+def test_before_its_year_a_milestone_is_on_track_or_behind_by_the_pace_so_far():
+    # 2 recognised in 2011-2012 (pace 1 a year): by 2015 projected 2 + 3 = 5 >= 4, by 2017 7 >= 6.
+    r = ee.track(schedule(), recs(A=2011, B=2012), as_of=2012)
+    assert r.milestones["status"].tolist() == ["on track", "on track", "on track"]
+    assert r.pace == 1.0 and r.projected_year == 2016
+    # 1 in two years: 1 + 0.5 * 1 < 2 by 2013.
+    r = ee.track(schedule(), recs(A=2012), as_of=2012)
+    assert r.milestones["status"].tolist() == ["behind", "behind", "behind"]
+    assert r.projected_year == 2012 + 10
+
+
+def test_nothing_after_as_of_is_known():
+    rec = recs(A=2012, B=2013, C=2016)
+    early = ee.track(schedule(), rec, as_of=2013)
+    late = ee.track(schedule(), rec)
+    assert late.as_of == 2016
+    assert early.counties.set_index("county").loc["C", "recognised_year"] is pd.NA
+    assert late.counties.set_index("county").loc["C", "recognised_year"] == 2016
+    assert early.cumulative.set_index("year").loc[2014:, "cumulative"].isna().all()
+
+
+def test_county_statuses_against_target_years():
+    r = ee.track(schedule(), recs(A=2012, B=2013, C=2015), as_of=2015,
+                 target_years={"A": 2013, "B": 2013, "C": 2014, "D": 2015, "E": 2014, "F": 2017})
+    got = dict(zip(r.counties["county"], r.counties["status"], strict=True))
+    assert got == {"A": "early", "B": "on time", "C": "late", "D": "pending", "E": "late", "F": "pending"}
+
+
+def test_only_the_schedules_kind_of_recognition_counts():
+    rec = pd.DataFrame({"county": ["A", "B"], "year": [2012, 2012], "kind": ["basic-balance", "provincial"]})
+    r = ee.track(schedule(), rec, as_of=2013)
+    assert r.milestones["achieved"].iloc[0] == 1
+
+
+def test_a_county_counts_once_from_its_first_recognition():
+    rec = pd.DataFrame({"county": ["A", "A"], "year": [2014, 2012]})
+    r = ee.track(schedule(), rec, as_of=2015)
+    assert r.counties["recognised_year"].tolist() == [2012]
+    assert r.milestones["achieved"].tolist() == [1, 1, 1]
+
+
+def test_counties_are_checked_against_the_jurisdiction_when_it_lists_them():
+    class Place:
+        @ee.hookimpl
+        def eduequity_counties(self):
+            return [ee.CountyList("jilin", (ee.County("扶余县", aliases=("扶余市",)), ee.County("九台市", aliases=("九台区",))))]
+
+    reg = ee.registry(plugins=[Place()], entry_points=False)
+    two = schedule((2015, 2), total=2)
+    r = ee.track(two, recs(扶余市=2013), as_of=2014, registry=reg)
+    assert r.counties["county"].tolist() == ["九台市", "扶余县"]  # the alias resolves to the 2011 name
+    with pytest.raises(ee.InputError) as info:
+        ee.track(two, recs(九台县=2013), registry=reg)
+    [p] = info.value.problems
+    assert (p.row, p.column, p.value) == (0, "county", "九台县") and "九台市" in p.expected
+
+
+def test_schedules_must_rise():
+    with pytest.raises(ValueError, match="rise"):
+        schedule((2015, 4), (2013, 2))
+    with pytest.raises(ValueError, match="only 6"):
+        schedule((2015, 7),)
+
+
+@settings(max_examples=80, deadline=None)
+@given(years=st.lists(st.integers(2011, 2020), min_size=0, max_size=6), extra=st.integers(2011, 2020),
+       as_of=st.integers(2011, 2020))
+def test_adding_a_recognition_never_lowers_achieved(years, extra, as_of):
+    names = [f"C{i}" for i in range(len(years))]
+    base = pd.DataFrame({"county": names, "year": years}, dtype=object)
+    more = pd.concat([base, pd.DataFrame({"county": ["NEW"], "year": [extra]})], ignore_index=True)
+    a = ee.track(schedule(total=7), base, as_of=as_of)
+    b = ee.track(schedule(total=7), more, as_of=as_of)
+    assert (b.milestones["achieved"] >= a.milestones["achieved"]).all()
+    rank = {"missed": 0, "behind": 1, "on track": 2, "met": 3}
+    due = a.milestones["year"] <= as_of
+    assert all(rank[y] >= rank[x] for x, y in zip(a.milestones["status"][due], b.milestones["status"][due], strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(years=st.lists(st.integers(2011, 2020), min_size=1, max_size=6), as_of=st.integers(2011, 2020))
+def test_statuses_before_and_after_as_of(years, as_of):
+    rec = pd.DataFrame({"county": [f"C{i}" for i in range(len(years))], "year": years})
+    r = ee.track(schedule(), rec, as_of=as_of)
+    due = r.milestones["year"] <= as_of
+    assert set(r.milestones["status"][due]) <= {"met", "missed"}
+    assert set(r.milestones["status"][~due]) <= {"on track", "behind"}
+    assert r.milestones["achieved"].max() <= sum(y <= as_of for y in years)
