@@ -19,7 +19,8 @@ import pandas as pd
 from . import verdicts
 from .columns import LEVELS
 from .groups import Groups
-from .rules import Dispersion, SchoolThreshold, check_units
+from .recognitions import first_year
+from .rules import Dispersion, SchoolThreshold, Trend, check_units
 from .targets import COMPARE
 
 LEVEL_ZH = {"primary": "小学", "junior": "初中"}
@@ -191,3 +192,50 @@ def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
     return Outcome(rule.id, passed, reason,
                    columns={"schools_met": n_ok, "schools_not_met": n_fail, "schools_not_assessable": n_na},
                    schools=schools)
+
+
+def trend(rule: Trend, g: Groups, value: np.ndarray, recognitions: pd.DataFrame | None):
+    """Year-on-year "must not rise" per (county, level): an Outcome and its rows for ev.targets.
+
+    The previous value is the last observed year of the same county and level,
+    found with one vectorised shift over the groups sorted by (county, level, year).
+    """
+    keys = g.keys
+    county = keys["county"].cat.codes.to_numpy()
+    level = keys["level"].cat.codes.to_numpy()
+    year = keys["year"].to_numpy()
+    order = np.lexsort((year, level, county))
+    same = np.zeros(g.n, dtype=bool)
+    same[1:] = (county[order][1:] == county[order][:-1]) & (level[order][1:] == level[order][:-1])
+    prev = np.full(g.n, np.nan)
+    prev_year = np.full(g.n, -1, dtype=np.int64)
+    shifted = np.where(same, np.concatenate([[np.nan], value[order][:-1]]), np.nan)
+    prev[order] = shifted
+    prev_year[order] = np.where(same, np.concatenate([[-1], year[order][:-1]]), -1)
+    judged = np.ones(g.n, dtype=bool)
+    known_after = np.ones(g.n, dtype=bool)
+    if rule.after is not None:
+        if recognitions is None:
+            known_after[:] = False
+        else:
+            first = first_year(recognitions, rule.after)
+            since = keys["county"].astype("str").map(first).to_numpy(dtype=float)
+            judged = ~np.isnan(since) & (year > since)
+    known = ~np.isnan(value) & ~np.isnan(prev) & known_after
+    with np.errstate(invalid="ignore"):
+        ok = value <= prev
+    passed = verdicts.boolean(ok | ~judged, known | ~judged)
+    lead = _text(level_names(g), " ", rule.title, ": ")
+    reason = np.where(judged & known & ~ok,
+                      _text(lead, _fmt(value), " 高于上一年 rose from ", _fmt(prev), " (", prev_year, ", ",
+                            rule.source.cite(), ")"),
+                      np.where(judged & ~known, _text(lead, "无法评估 not assessable — 无上一年数据或认定信息 "
+                                                            "no earlier year or recognition to compare"), ""))
+    rows = pd.DataFrame({
+        "target": rule.id, "year": year[judged], "county": keys["county"].astype("str").to_numpy()[judged],
+        "level": pd.Series(np.asarray(LEVELS, dtype=object)[level[judged]], dtype="str"),
+        "metric": f"trend:{rule.value}", "value": value[judged], "op": "<=", "required": prev[judged],
+        "deadline": pd.array([pd.NA] * int(judged.sum()), dtype="Int64"), "approximate": False,
+        "status": verdicts.status(passed[judged]), "passed": passed[judged],
+    })
+    return Outcome(rule.id, passed, reason), rows

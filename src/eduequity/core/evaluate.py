@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import targets as targets_mod
 from . import verdicts
-from .checks import Context, Outcome, check
+from .checks import Context, Outcome, check, trend
 from .errors import InputError, Problem
 from .evaluation import Evaluation
 from .groups import Groups, group, weighted_moments
@@ -22,7 +22,7 @@ from .jurisdictions import closest
 from .metrics import read_metrics
 from .recognitions import first_year, read_recognitions
 from .registry import Registry, registry as default_registry
-from .rules import Recognition
+from .rules import Recognition, Trend
 from .schools import ATTR, MARK, read_schools
 from .standards import Standard
 
@@ -61,16 +61,21 @@ def evaluate(
     included = frame if keep is None else frame[keep]
     ctx = _context(included, group(included), std)
     g = ctx.groups
-    outcomes = [check(rule, ctx) for rule in std.rules if not isinstance(rule, Recognition)]
+    outcomes = [check(rule, ctx) for rule in std.rules if not isinstance(rule, Recognition | Trend)]
+    columns = {name: col for o in outcomes for name, col in o.columns.items()}
+    trends = [trend(rule, g, columns[rule.value], recog) for rule in std.rules if isinstance(rule, Trend)]
+    outcomes += [o for o, _ in trends]
 
     places = _places(g, observations, std.jurisdiction)
     target_rows = [targets_mod.judge(std.targets, observations, places, std.jurisdiction)]
     target_rows += [_recognition_rows(rule, places, recog) for rule in std.rules if isinstance(rule, Recognition)]
+    target_rows += [rows for _, rows in trends]
     target_frame = pd.concat([t for t in target_rows if len(t)] or [targets_mod.empty()], ignore_index=True)
 
     counties = _counties(g, outcomes)
     indicators = _indicators(g, ctx, outcomes, std)
-    verdict_frame = _verdicts(g, outcomes, target_frame, std)
+    trend_ids = [r.id for r in std.rules if isinstance(r, Trend)]  # already among the outcomes
+    verdict_frame = _verdicts(g, outcomes, target_frame[~target_frame["target"].isin(trend_ids)], std)
     schools = pd.concat([o.schools for o in outcomes if o.schools is not None] or [_empty_school_rows()],
                         ignore_index=True)
     input_rows = int(frame["row"].nunique())

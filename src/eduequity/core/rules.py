@@ -105,6 +105,23 @@ class Recognition:
 
 
 @attrs.frozen
+class Trend:
+    """"逐步缩小": a county column (e.g. ``composite_cv``) must not rise from the last observed year.
+
+    The first observed year of a (county, level) is not assessable; with
+    ``after`` set to a recognition kind, only years after the county's
+    recognition are judged (the year before may still be the one compared with).
+    """
+
+    KIND: ClassVar[str] = "trend"
+    id: str
+    title: str
+    value: str
+    source: Source
+    after: str | None = None
+
+
+@attrs.frozen
 class Exclusion:
     """Schools a standard leaves out, by the value of a descriptive column, with the reason."""
 
@@ -114,8 +131,8 @@ class Exclusion:
     source: Source
 
 
-Rule = SchoolThreshold | Dispersion | Recognition
-RULE_KINDS: tuple[type, ...] = (SchoolThreshold, Dispersion, Recognition)
+Rule = SchoolThreshold | Dispersion | Recognition | Trend
+RULE_KINDS: tuple[type, ...] = (SchoolThreshold, Dispersion, Recognition, Trend)
 
 
 def check_units(threshold: Threshold, indicator_unit: str) -> float:

@@ -16,7 +16,7 @@ import attrs
 
 from .indicators import Indicator
 from .metrics import Metric
-from .rules import Dispersion, Exclusion, PerLevel, Recognition, Rule, SchoolThreshold, check_units
+from .rules import Dispersion, Exclusion, PerLevel, Recognition, Rule, SchoolThreshold, Trend, check_units
 from .sources import Source
 from .targets import MetricTarget
 
@@ -55,6 +55,11 @@ class Standard:
             if isinstance(rule, SchoolThreshold):
                 for t in rule.thresholds:
                     check_units(t, known[t.indicator].unit)
+        columns = {r.column or r.id for r in self.rules if isinstance(r, Dispersion) and r.aggregate == "mean"}
+        for rule in self.rules:
+            if isinstance(rule, Trend) and rule.value not in columns:
+                raise ValueError(f"trend {rule.id!r} follows {rule.value!r}, which no composite rule of "
+                                 f"{self.id!r} computes (known: {sorted(columns)})")
         for t in self.targets:
             if t.metric not in metric_keys:
                 raise ValueError(f"target {t.id!r} measures {t.metric!r}, which standard {self.id!r} does not define")
