@@ -142,3 +142,16 @@ def test_outputs_are_byte_identical_whatever_the_row_order():
     assert len(a.schools) == 32 * 7  # 32 sections x 7 thresholds
     assert ee.render(a, "json") == ee.render(b, "json")
     assert ee.render(a, "markdown") == ee.render(b, "markdown")
+
+
+def test_a_county_whose_schools_are_all_excluded_is_not_assessable_not_absent():
+    frame = schools(years=(2017,))
+    frame["school_type"] = np.where(frame["county"] == "西区", "teaching_point", "primary_school")
+    frame.loc[frame["level"] == "junior", "school_type"] = np.where(
+        frame.loc[frame["level"] == "junior", "county"] == "西区", "teaching_point", "junior_school")
+    ev = ee.evaluate(frame, "cn.basic-balance-2012")
+    v = ev.verdicts.set_index("county")
+    assert v.loc["西区", "status"] == "not assessable"
+    assert "no school" in v.loc["西区", "reasons"]
+    assert set(ev.counties["county"].astype(str)) == {"东区"}
+    assert ev.evaluated_rows + len(ev.excluded) == ev.input_rows

@@ -28,7 +28,8 @@ def test_milestones_are_met_or_missed_once_their_year_is_reached():
     assert r.milestones[["year", "achieved", "status", "missing"]].values.tolist() == [
         [2013, 2, "met", 0], [2015, 3, "missed", 1], [2017, 3, "missed", 3]]
     assert r.milestones["share"].tolist() == pytest.approx([2 / 6, 4 / 6, 1.0])
-    assert r.milestones["recognised"].iloc[1] == ("A", "B", "C")
+    assert r.milestones["recognised"].iloc[1] == "A、B、C"
+    assert r.milestones["unrecognised"].iloc[1] == ""
 
 
 def test_a_milestone_counts_recognitions_of_its_own_year():
@@ -126,3 +127,21 @@ def test_statuses_before_and_after_as_of(years, as_of):
     assert set(r.milestones["status"][due]) <= {"met", "missed"}
     assert set(r.milestones["status"][~due]) <= {"on track", "behind"}
     assert r.milestones["achieved"].max() <= sum(y <= as_of for y in years)
+
+
+def test_track_results_render_as_markdown_html_and_json():
+    import json
+
+    r = ee.track(schedule(), recs(A=2012, B=2013, C=2016), as_of=2015, target_years={"A": 2013})
+    md = ee.render(r, "markdown")
+    assert "| 2015 | 4 | 0.667 | 2 | missed | 2 | A、B |" in md
+    page = ee.render(r, "html")
+    assert page.count("<svg") == 1 and "规划 plan" in page  # the chart's text is kept as text
+    assert page == ee.render(r, "html")  # deterministic, no timestamps
+    assert ee.converter.structure(json.loads(ee.render(r, "json")), ee.TrackResult) == r
+
+
+def test_html_escapes_every_value():
+    rec = pd.DataFrame({"county": ["<script>alert(1)</script>"], "year": [2012]})
+    page = ee.render(ee.track(schedule(), rec, as_of=2013), "html")
+    assert "<script>" not in page and "&lt;script&gt;" in page

@@ -20,8 +20,7 @@ from . import verdicts
 from .columns import LEVELS
 from .groups import Groups
 from .recognitions import first_year
-from .rules import Dispersion, SchoolThreshold, Trend, check_units
-from .targets import COMPARE
+from .rules import Dispersion, SchoolThreshold, Trend, check_units, compare
 
 LEVEL_ZH = {"primary": "小学", "junior": "初中"}
 SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
@@ -101,12 +100,10 @@ def _(rule: Dispersion, ctx: Context) -> Outcome:
     limit = rule.limit.array()[level]
     cite = rule.source.cite()
     lead = _text(level_names(g), " ", rule.title, ": ")
-    compare = COMPARE[rule.op]
     if rule.aggregate == "mean":
         cv = np.mean(np.vstack([ctx.cvs[k] for k in rule.indicators]), axis=0)
         known = ~np.isnan(cv) & ~np.isnan(limit)
-        with np.errstate(invalid="ignore"):
-            ok = compare(cv, limit)
+        ok = compare(rule.op, cv, limit)
         passed = verdicts.boolean(ok, known)
         fail = known & ~ok
         reason = np.where(fail, _text(lead, _fmt(cv), "，超出限值 over the limit ", SYMBOL[rule.op], " ",
@@ -119,8 +116,7 @@ def _(rule: Dispersion, ctx: Context) -> Outcome:
     for k in rule.indicators:
         cv = ctx.cvs[k]
         known = ~np.isnan(cv) & ~np.isnan(limit)
-        with np.errstate(invalid="ignore"):
-            ok = compare(cv, limit)
+        ok = compare(rule.op, cv, limit)
         p = verdicts.boolean(ok, known)
         limits[k] = (limit, p)
         parts_passed.append(p)
@@ -151,10 +147,8 @@ def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
     val = np.vstack([ctx.values[k] for k in keys])
     applies = ~np.isnan(thr)
     known = ~np.isnan(val) & applies
-    with np.errstate(invalid="ignore"):
-        met = val >= thr
-    with np.errstate(invalid="ignore"):
-        below_floor = known & ~met & (val < floor_thr)
+    met = compare(">=", val, thr)
+    below_floor = known & ~met & compare("<", val, floor_thr)
     n_apply = applies.sum(axis=0)
     need = n_apply if rule.min_met is None else np.minimum(rule.min_met, n_apply)
     n_met = (known & met).sum(axis=0)
@@ -222,8 +216,7 @@ def trend(rule: Trend, g: Groups, value: np.ndarray, recognitions: pd.DataFrame 
             since = keys["county"].astype("str").map(first).to_numpy(dtype=float)
             judged = ~np.isnan(since) & (year > since)
     known = ~np.isnan(value) & ~np.isnan(prev) & known_after
-    with np.errstate(invalid="ignore"):
-        ok = value <= prev
+    ok = compare("<=", value, prev)
     passed = verdicts.boolean(ok | ~judged, known | ~judged)
     lead = _text(level_names(g), " ", rule.title, ": ")
     reason = np.where(judged & known & ~ok,

@@ -75,7 +75,8 @@ def evaluate(
     counties = _counties(g, outcomes)
     indicators = _indicators(g, ctx, outcomes, std)
     trend_ids = [r.id for r in std.rules if isinstance(r, Trend)]  # already among the outcomes
-    verdict_frame = _verdicts(g, outcomes, target_frame[~target_frame["target"].isin(trend_ids)], std)
+    verdict_frame = _verdicts(g, outcomes, target_frame[~target_frame["target"].isin(trend_ids)],
+                              _unevaluated(frame, excluded, g))
     schools = pd.concat([o.schools for o in outcomes if o.schools is not None] or [_empty_school_rows()],
                         ignore_index=True)
     input_rows = int(frame["row"].nunique())
@@ -208,11 +209,28 @@ def _indicators(g: Groups, ctx: Context, outcomes: list[Outcome], std: Standard)
     return _sort(out, ["year", "county", "level"], stable_on="indicator")
 
 
-def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, std: Standard) -> pd.DataFrame:
-    """Kleene AND per (year, county) over every criterion: each level's rules, each target row."""
+def _unevaluated(frame: pd.DataFrame, excluded: pd.DataFrame, g: Groups) -> pd.DataFrame:
+    """(year, county) pairs whose every school was excluded: not assessable, never silently absent."""
+    if not len(excluded):
+        return pd.DataFrame({"year": pd.Series(dtype="int64"), "county": pd.Series(dtype="str")})
+    seen = pd.DataFrame({"year": frame["year"].to_numpy(), "county": frame["county"].astype("str").to_numpy()})
+    kept = pd.DataFrame({"year": g.keys["year"].to_numpy(), "county": g.keys["county"].astype("str").to_numpy()})
+    both = seen.drop_duplicates().merge(kept.drop_duplicates(), how="left", indicator=True)
+    return both.loc[both["_merge"] == "left_only", ["year", "county"]].reset_index(drop=True)
+
+
+def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevaluated: pd.DataFrame) -> pd.DataFrame:
+    """Kleene AND per (year, county) over every criterion: each level's rules, each target row.
+
+    A county whose schools were all excluded gets a row too, not assessable, with the reason.
+    """
     county_str = g.keys["county"].astype("str").to_numpy()
     parts = [pd.DataFrame({"year": g.keys["year"].to_numpy(), "county": county_str,
                            "passed": o.passed, "reason": o.reason}) for o in outcomes]
+    if len(unevaluated):
+        parts.append(unevaluated.assign(
+            passed=pd.array([pd.NA] * len(unevaluated), dtype="boolean"),
+            reason="无纳入计算的学校 no school of the county was evaluated (see excluded)"))
     if len(targets):
         t = targets
         na_reason = np.where(t["status"].to_numpy() == verdicts.PENDING, "未到期 pending", "无观测值 no observation")

@@ -8,18 +8,13 @@ not met.
 
 from __future__ import annotations
 
-import operator
-
 import attrs
 import numpy as np
 import pandas as pd
 
 from . import verdicts
-from .rules import OPS
+from .rules import OPS, compare
 from .sources import Source
-
-COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
-
 
 @attrs.frozen
 class MetricTarget:
@@ -64,8 +59,7 @@ def judge(targets, observations: pd.DataFrame, places: pd.DataFrame, jurisdictio
         m = base.merge(obs[["year", "county", "value"]], on=["year", "county"], how="left")
         v = m["value"].to_numpy(dtype="float64")
         known = ~np.isnan(v)
-        with np.errstate(invalid="ignore"):
-            sat = COMPARE[t.op](v, t.value)
+        sat = compare(t.op, v, t.value)
         early = (m["year"].to_numpy() < t.deadline) if t.deadline is not None else np.zeros(len(m), bool)
         pending = known & ~sat & early
         passed = verdicts.boolean(sat, known=known & ~pending)

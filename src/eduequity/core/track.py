@@ -31,7 +31,8 @@ class TrackResult:
     """Where a schedule stands ``as_of`` a year.
 
     ``milestones``: year, required, share, achieved, status, missing (how many
-    more are needed), recognised (names, as of the milestone), unrecognised.
+    more are needed), recognised and unrecognised (names as of the milestone,
+    joined with 、).
     ``counties``: county, target_year, recognised_year, status (early / on time /
     late / pending; ``recognised`` or ``pending`` where no target year is given).
     ``cumulative``: per year, recognised that year, cumulative, planned.
@@ -99,8 +100,10 @@ def track(
     ms["status"] = np.where(due, np.where(reached, "met", "missed"),
                             np.where(reached | (projected >= ms["required"]), "on track", "behind"))
     ms["missing"] = np.maximum(ms["required"] - ms["achieved"], 0)
-    ms["recognised"] = [tuple(sorted(first.index[first <= y])) for y in upto]
-    ms["unrecognised"] = [tuple(c for c in universe if not (years_recognised.get(c, np.nan) <= y)) for y in upto]
+    # Names joined with 、 (one string per milestone): readable in reports, lossless in JSON.
+    ms["recognised"] = pd.array(["、".join(sorted(first.index[first <= y])) for y in upto], dtype="str")
+    ms["unrecognised"] = pd.array(["、".join(c for c in universe if not (years_recognised.get(c, np.nan) <= y))
+                                   for y in upto], dtype="str")
 
     last = sched.milestones[-1].count
     if achieved_now >= last:

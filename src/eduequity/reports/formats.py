@@ -10,7 +10,7 @@ import attrs
 
 from ..core.hookspecs import hookimpl
 
-WRITERS = ("markdown", "json")
+WRITERS = ("markdown", "json", "html")
 
 
 @attrs.frozen
@@ -45,4 +45,5 @@ def eduequity_report_formats() -> list[ReportFormat]:
     return [
         ReportFormat("markdown", "markdown", "eduequity 评估报告", EVALUATION_SECTIONS),
         ReportFormat("json", "json", "eduequity evaluation"),
+        ReportFormat("html", "html", "eduequity 评估报告", EVALUATION_SECTIONS),
     ]

@@ -1,7 +1,7 @@
-"""The Markdown writer: a report format's sections as pipe tables.
+"""The Markdown writer: blocks as headings, paragraphs and pipe tables.
 
 CVs and means print to three decimals, as the national-format tables do;
-comparisons always use the unrounded values.
+comparisons always use the unrounded values. Charts appear in HTML only.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 import pandas as pd
+
+from .views import Chart, Heading, Para, Table
 
 
 def _cell(v) -> str:
@@ -32,14 +34,15 @@ def table(df: pd.DataFrame, columns: tuple[str, ...] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(evaluations, fmt) -> str:
+def write(blocks) -> str:
     out = []
-    for ev in evaluations:
-        s = ev.standard
-        out.append(f"# {fmt.title}: {s.title}\n")
-        out.append(f"`{s.id}` — {s.source.document} · {ev.evaluated_rows} of {ev.input_rows} input rows evaluated, "
-                   f"{len(ev.excluded)} excluded\n")
-        for sec in fmt.sections:
-            out.append(f"## {sec.title or sec.frame}\n")
-            out.append(table(getattr(ev, sec.frame), sec.columns))
+    for b in blocks:
+        if isinstance(b, Heading):
+            out.append(f"{'#' * b.level} {b.text}\n")
+        elif isinstance(b, Para):
+            out.append(f"{b.text}\n")
+        elif isinstance(b, Table):
+            out.append(table(b.frame, b.columns))
+        elif isinstance(b, Chart):
+            continue
     return "\n".join(out)

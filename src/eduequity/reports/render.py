@@ -9,11 +9,12 @@ from typing import Any
 from ..core.evaluation import Evaluation
 from ..core.registry import Registry, registry as default_registry
 from ..core.serialise import converter
-from . import markdown
+from ..core.track import TrackResult
+from . import html, markdown, views
 
 
 def render(obj: Any, format_id: str, *, registry: Registry | None = None) -> str | bytes:
-    """Render ``obj`` (an Evaluation or a list of them) as ``format_id``.
+    """Render ``obj`` (an Evaluation, a TrackResult, or a list of them) as ``format_id``.
 
     Output is deterministic: the same evaluation gives byte-identical text
     (sorted keys, stable row order, no timestamps).
@@ -25,13 +26,16 @@ def render(obj: Any, format_id: str, *, registry: Registry | None = None) -> str
         raise KeyError(f"unknown report format {format_id!r}; registered: {', '.join(sorted(reg.report_formats))}") from None
     items = list(obj) if isinstance(obj, list | tuple) else [obj]
     for item in items:
-        if not isinstance(item, Evaluation):
+        if not isinstance(item, Evaluation | TrackResult):
             raise TypeError(f"cannot render {type(item).__name__} as {format_id!r}")
     if fmt.writer == "json":
         data = [converter.unstructure(e) for e in items]
         return json.dumps(data if isinstance(obj, list | tuple) else data[0], ensure_ascii=False, sort_keys=True,
                           indent=1, allow_nan=False) + "\n"
-    return markdown.write(items, fmt)
+    blocks = [b for item in items for b in views.blocks(item, fmt)]
+    if fmt.writer == "html":
+        return html.write(blocks, fmt.title)
+    return markdown.write(blocks)
 
 
 __all__ = ["render"]

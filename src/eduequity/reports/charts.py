@@ -1,0 +1,63 @@
+"""Charts as inline SVG, text kept as text so Chinese labels show in any browser.
+
+matplotlib is optional (the ``charts`` extra) and imported only here, on first
+use, so ``import eduequity`` stays cheap; without it reports say the chart is
+unavailable instead of failing.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+
+def available() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "eduequity", "font.size": 10,
+                         "font.family": ["Noto Sans CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "DejaVu Sans"]})
+    return plt
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    with warnings.catch_warnings():
+        # Text stays text in the SVG (the browser draws the Chinese), so matplotlib's own
+        # fonts lacking CJK glyphs only affects its layout estimate, not the picture.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        # No date or tool version in the file: the same data gives the same bytes.
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    _pyplot().close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+def cumulative(track) -> str:
+    """Counties recognised so far against the plan's milestones (a step line)."""
+    plt = _pyplot()
+    c = track.cumulative
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    ax.step(c["year"], c["planned"], where="post", label="规划 plan", color="#888888", linestyle="--")
+    ax.plot(c["year"], c["cumulative"], marker="o", label="已认定 recognised", color="#1f5fa8")
+    for m in track.schedule.milestones:
+        ax.annotate(f"{m.count}", (m.year, m.count), textcoords="offset points", xytext=(0, 6), ha="center",
+                    color="#555555")
+    ax.axvline(track.as_of, color="#cc6600", linewidth=1, label=f"截至 as of {track.as_of}")
+    ax.set_xlabel("年份 year")
+    ax.set_ylabel("县数 counties")
+    ax.set_title(f"{track.schedule.title}")
+    ax.set_ylim(0, track.schedule.total * 1.08)
+    ax.legend(loc="upper left", frameon=False)
+    ax.grid(True, alpha=0.3)
+    return _svg(fig)
