@@ -33,6 +33,7 @@ class Indicator:
     en: str
     unit: str
     source: Source | None = None
+    unit_zh: str = ""  # the unit as the national-format table prints it in the header, e.g. ㎡
 
     def __attrs_post_init__(self) -> None:
         # Fail at load time, naming the indicator, rather than mid-evaluation.

@@ -61,3 +61,29 @@ def cumulative(track) -> str:
     ax.legend(loc="upper left", frameon=False)
     ax.grid(True, alpha=0.3)
     return _svg(fig)
+
+
+def composite_by_year(ev) -> str:
+    """Each county's composite CV by year, one panel per level, against the limit."""
+    plt = _pyplot()
+    c = ev.counties
+    if "composite_cv" not in c.columns or not len(c):
+        fig, ax = plt.subplots(figsize=(6, 1))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "（无综合差异系数）no composite CV in this evaluation", ha="center", va="center")
+        return _svg(fig)
+    levels = [lv for lv in ("primary", "junior") if (c["level"].astype(str) == lv).any()]
+    fig, axes = plt.subplots(1, len(levels), figsize=(6 * len(levels), 3.6), squeeze=False)
+    for ax, lv in zip(axes[0], levels, strict=True):
+        part = c[c["level"].astype(str) == lv]
+        for county, rows in part.groupby(part["county"].astype(str), sort=True):
+            ax.plot(rows["year"], rows["composite_cv"], marker="o", label=county)
+        limit = part["composite_limit"].dropna()
+        if len(limit):
+            ax.axhline(float(limit.iloc[0]), color="#cc0000", linestyle="--", label=f"限值 limit {limit.iloc[0]:g}")
+        ax.set_title({"primary": "小学 primary", "junior": "初中 junior"}[lv])
+        ax.set_xlabel("年份 year")
+        ax.set_ylabel("综合差异系数 composite CV")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8, frameon=False)
+    return _svg(fig)

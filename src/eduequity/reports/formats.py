@@ -1,7 +1,11 @@
 """Report formats: thin declarations on core's writers.
 
-A format says which tables go in, in what order, with which title, for which
-writer; the writer does the rest. Plugins declare their formats the same way.
+A format says which tables and charts go in, in what order, with which titles,
+for which writer; the writer does the rest. Plugins declare their formats the
+same way: a table is a frame of the rendered object (``verdicts``,
+``milestones`` …) or a derived table core provides (``tables.py``: the
+national-format CV table, a progress table by lead unit); a chart is one of
+``charts.py``. Names are checked when the format is declared.
 """
 
 from __future__ import annotations
@@ -10,25 +14,57 @@ import attrs
 
 from ..core.hookspecs import hookimpl
 
-WRITERS = ("markdown", "json", "html")
+WRITERS = ("markdown", "json", "html", "xlsx")
+SUBJECTS = ("any", "evaluation", "track")
+FRAMES = {
+    "evaluation": ("verdicts", "counties", "indicators", "schools", "targets", "excluded"),
+    "track": ("milestones", "counties", "cumulative"),
+}
+TABLES = ("cv_table", "progress")  # derived tables, reports/tables.py
+CHARTS = ("cumulative", "composite_by_year")  # reports/charts.py
 
 
 @attrs.frozen
 class Section:
-    """One table of a report: an Evaluation frame, optionally a subset of its columns."""
+    """One part of a report: a table (``frame``) or a chart (``chart``), with a title.
 
-    frame: str
+    ``columns`` keeps a subset of the table's columns; ``group_by`` splits the
+    table into one sub-table per value of that column (e.g. the lead unit).
+    """
+
+    frame: str = ""
     title: str = ""
     columns: tuple[str, ...] = ()
+    chart: str = ""
+    group_by: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if bool(self.frame) == bool(self.chart):
+            raise ValueError(f"a section is a table (frame=) or a chart (chart=), got {self!r}")
+        if self.chart and self.chart not in CHARTS:
+            raise ValueError(f"unknown chart {self.chart!r}; known: {', '.join(CHARTS)}")
 
 
 @attrs.frozen
 class ReportFormat:
+    """One output: a writer, the kind of object it renders, and its sections in order.
+
+    ``subject = "any"`` (the built-in formats) renders whatever it is given with
+    that object's default sections.
+    """
+
     id: str
     writer: str = attrs.field(validator=attrs.validators.in_(WRITERS))
     title: str = ""
     sections: tuple[Section, ...] = ()
     lang: str = "zh"
+    subject: str = attrs.field(default="evaluation", validator=attrs.validators.in_(SUBJECTS))
+
+    def __attrs_post_init__(self) -> None:
+        known = TABLES + (FRAMES[self.subject] if self.subject != "any" else sum(FRAMES.values(), ()))
+        for sec in self.sections:
+            if sec.frame and sec.frame not in known:
+                raise ValueError(f"format {self.id!r}: unknown table {sec.frame!r}; known: {', '.join(known)}")
 
 
 EVALUATION_SECTIONS = (
@@ -38,12 +74,20 @@ EVALUATION_SECTIONS = (
     Section("targets", "指标目标 Targets"),
     Section("excluded", "未纳入计算的记录 Excluded rows"),
 )
+TRACK_SECTIONS = (
+    Section(chart="cumulative", title="累计认定县数与规划 Recognised counties against the plan"),
+    Section("milestones", "里程碑 Milestones"),
+    Section("counties", "各县 Counties"),
+    Section("cumulative", "逐年累计 By year"),
+)
+DEFAULT_SECTIONS = {"evaluation": EVALUATION_SECTIONS, "track": TRACK_SECTIONS}
 
 
 @hookimpl(trylast=True)
 def eduequity_report_formats() -> list[ReportFormat]:
     return [
-        ReportFormat("markdown", "markdown", "eduequity 评估报告", EVALUATION_SECTIONS),
-        ReportFormat("json", "json", "eduequity evaluation"),
-        ReportFormat("html", "html", "eduequity 评估报告", EVALUATION_SECTIONS),
+        ReportFormat("markdown", "markdown", "eduequity 评估报告", subject="any"),
+        ReportFormat("json", "json", "eduequity evaluation", subject="any"),
+        ReportFormat("html", "html", "eduequity 评估报告", subject="any"),
+        ReportFormat("xlsx", "xlsx", "eduequity 评估报告", subject="any"),
     ]

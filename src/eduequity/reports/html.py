@@ -38,7 +38,7 @@ def write(blocks, title: str) -> str:
         elif isinstance(b, Para):
             body.append(f"<p>{html.escape(b.text)}</p>")
         elif isinstance(b, Table):
-            body.append(table(b.frame, b.columns))
+            body.append(table(b.frame))
         elif isinstance(b, Chart):
             if charts.available():
                 body.append(f"<figure>{b.draw(b.obj)}<figcaption>{html.escape(b.caption)}</figcaption></figure>")

@@ -42,7 +42,7 @@ def write(blocks) -> str:
         elif isinstance(b, Para):
             out.append(f"{b.text}\n")
         elif isinstance(b, Table):
-            out.append(table(b.frame, b.columns))
+            out.append(table(b.frame))
         elif isinstance(b, Chart):
             continue
     return "\n".join(out)

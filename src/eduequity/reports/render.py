@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-
 from ..core.evaluation import Evaluation
 from ..core.registry import Registry, registry as default_registry
 from ..core.serialise import converter
 from ..core.track import TrackResult
-from . import html, markdown, views
+from . import html, markdown, views, xlsx
 
 
 def render(obj: Any, format_id: str, *, registry: Registry | None = None) -> str | bytes:
@@ -32,9 +31,11 @@ def render(obj: Any, format_id: str, *, registry: Registry | None = None) -> str
         data = [converter.unstructure(e) for e in items]
         return json.dumps(data if isinstance(obj, list | tuple) else data[0], ensure_ascii=False, sort_keys=True,
                           indent=1, allow_nan=False) + "\n"
-    blocks = [b for item in items for b in views.blocks(item, fmt)]
+    blocks = [b for item in items for b in views.blocks(item, fmt, reg)]
     if fmt.writer == "html":
         return html.write(blocks, fmt.title)
+    if fmt.writer == "xlsx":
+        return xlsx.write(blocks, fmt.title)
     return markdown.write(blocks)
 
 
