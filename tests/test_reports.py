@@ -73,7 +73,7 @@ def test_a_plugin_format_renders_the_cv_table_and_refuses_the_wrong_subject(ev):
     reg = ee.registry(plugins=[Fmt()], entry_points=False)
     md = ee.render(ev, "demo.cv-table.md", registry=reg)
     assert "| 年份 | 序号 | 市 | 县 | 学校类别 | 类型 |" in md and "全县平均值" in md
-    plan = ee.PhasedSchedule("demo.s", "t", "jilin", "basic-balance", 2011, 2, (ee.Milestone(2015, 2),),
+    plan = ee.PhasedSchedule("demo.s", "t", "hebei", "basic-balance", 2011, 2, (ee.Milestone(2015, 2),),
                              ee.Source("x"))
     with pytest.raises(TypeError, match="renders evaluation results"):
         ee.render(ee.track(plan, pd.DataFrame({"county": ["A"], "year": [2012]})), "demo.cv-table.md", registry=reg)

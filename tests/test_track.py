@@ -15,7 +15,7 @@ SRC = ee.Source("测政办发〔2011〕1号", "二、（一）", "2013年2个县
 
 def schedule(*milestones, total=6, start=2011) -> PhasedSchedule:
     ms = milestones or ((2013, 2), (2015, 4), (2017, 6))
-    return PhasedSchedule("t.schedule", "测试", "jilin", "basic-balance", start, total,
+    return PhasedSchedule("t.schedule", "测试", "hebei", "basic-balance", start, total,
                           tuple(Milestone(y, c) for y, c in ms), SRC)
 
 
@@ -84,7 +84,7 @@ def test_counties_are_checked_against_the_jurisdiction_when_it_lists_them():
     class Place:
         @ee.hookimpl
         def eduequity_counties(self):
-            return [ee.CountyList("jilin", (ee.County("扶余县", aliases=("扶余市",)), ee.County("九台市", aliases=("九台区",))))]
+            return [ee.CountyList("hebei", (ee.County("扶余县", aliases=("扶余市",)), ee.County("九台市", aliases=("九台区",))))]
 
     reg = ee.registry(plugins=[Place()], entry_points=False)
     two = schedule((2015, 2), total=2)

@@ -55,7 +55,11 @@ def evaluate(
     elif not _is_canonical(frame):
         frame = read_schools(frame)
     _check_columns(frame, std)
-    _check_counties(frame, std, reg)
+    frame, canon = _canonical_counties(frame, std, reg)
+    if canon:
+        observations = observations.assign(county=observations["county"].map(lambda c: canon.get(c, c)))
+        if recog is not None:
+            recog = recog.assign(county=recog["county"].map(lambda c: canon.get(c, c)))
 
     excluded, keep = _exclude(frame, std)
     included = frame if keep is None else frame[keep]
@@ -112,18 +116,32 @@ def _check_columns(frame: pd.DataFrame, std: Standard) -> None:
                          source="evaluate")
 
 
-def _check_counties(frame: pd.DataFrame, std: Standard, reg: Registry) -> None:
-    known = reg.counties(std.jurisdiction)
-    if not known or std.jurisdiction == "cn":
-        return
-    county = frame["county"].astype("str")
-    bad = ~county.isin(list(known)).to_numpy()
-    if bad.any():
+def _canonical_counties(frame: pd.DataFrame, std: Standard, reg: Registry) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Check county names against the standard's jurisdiction and map former names to one.
+
+    扶余县 became 扶余市 in 2013: both are one county, named as the jurisdiction
+    lists it, so its years line up (trends, schedules). Works on the categories,
+    not on every row. National standards accept any county.
+    """
+    known = reg.counties(std.jurisdiction) if std.jurisdiction != "cn" else {}
+    if not known:
+        return frame, {}
+    canon = {n: c.name for n, c in known.items()}
+    cats = frame["county"].cat.categories
+    unknown = [c for c in cats if c not in canon]
+    if unknown:
+        county = frame["county"]
+        rows = np.flatnonzero(county.isin(unknown).to_numpy())
         names = list(known)
         raise InputError([
-            Problem(int(r), "county", c, f"a county of {std.jurisdiction} (closest: {', '.join(closest(c, names)) or 'none'})")
-            for r, c in zip(frame["row"].to_numpy()[bad], county.to_numpy()[bad], strict=True)
+            Problem(int(frame["row"].iat[i]), "county", county.iat[i],
+                    f"a county of {std.jurisdiction} (closest: {', '.join(closest(county.iat[i], names)) or 'none'})")
+            for i in rows
         ], source="evaluate")
+    if all(canon[c] == c for c in cats):
+        return frame, canon
+    renamed = frame["county"].astype("str").map(canon).astype("category")
+    return frame.assign(county=renamed), canon
 
 
 def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, np.ndarray | None]:

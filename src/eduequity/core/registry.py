@@ -23,7 +23,7 @@ from .errors import PluginError
 from .jurisdictions import CountyList, Jurisdiction, counties_under
 from .schedules import PhasedSchedule
 from .serialise import from_toml
-from .standards import Standard, load
+from .standards import Standard, adopt, load
 
 #: Modules registered in every registry, before any installed plugin.
 BUILTINS = ("eduequity.national", "eduequity.reports.formats")
@@ -131,6 +131,9 @@ class Registry:
             _unique(std_owner, item.id, dist, "standard", "eduequity_standards")
             standards[item.id] = item
 
+        for sid in list(standards):
+            standards[sid] = self._adopted(standards, sid, std_owner, ())
+
         schedules: dict[str, PhasedSchedule] = {}
         for dist, item in self._call("eduequity_schedules"):
             if isinstance(item, str | Path):
@@ -157,6 +160,22 @@ class Registry:
         self.schedules: Mapping[str, PhasedSchedule] = MappingProxyType(schedules)
         self.report_formats: Mapping[str, Any] = MappingProxyType(formats)
         self.owners: Mapping[str, str] = MappingProxyType({**owner, **std_owner, **fmt_owner})
+
+    def _adopted(self, standards: dict[str, Standard], sid: str, owner: dict[str, str], seen: tuple) -> Standard:
+        """Resolve ``adopts`` (chains too): the base's rules under this standard's ids."""
+        std = standards[sid]
+        if not std.pending_adoption:
+            return std
+        if std.adopts not in standards or std.adopts in seen:
+            why = "a cycle of adoptions" if std.adopts in seen else "an unknown standard"
+            raise PluginError(f"standard {sid!r} adopts {std.adopts!r}, {why}", distribution=owner[sid],
+                              hook="eduequity_standards")
+        base = self._adopted(standards, std.adopts, owner, (*seen, sid))
+        try:
+            return adopt(base, id=std.id, jurisdiction=std.jurisdiction, title=std.title, title_en=std.title_en,
+                         source=std.source, targets=std.targets, metrics=std.metrics)
+        except ValueError as exc:
+            raise PluginError(str(exc), distribution=owner[sid], hook="eduequity_standards") from exc
 
     # -- queries ---------------------------------------------------------------------------
 

@@ -36,6 +36,13 @@ class Standard:
     targets: tuple[MetricTarget, ...] = ()
     metrics: tuple[Metric, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
+    #: The id of a standard this one applies as its own ("达到国家规定的要求"); the
+    #: registry resolves it with ``adopt`` once every plugin's standards are loaded.
+    adopts: str | None = None
+
+    @property
+    def pending_adoption(self) -> bool:
+        return self.adopts is not None and not self.rules and not self.indicators
 
     def __attrs_post_init__(self) -> None:
         known = {i.key: i for i in self.indicators}
@@ -60,7 +67,7 @@ class Standard:
             if isinstance(rule, Trend) and rule.value not in columns:
                 raise ValueError(f"trend {rule.id!r} follows {rule.value!r}, which no composite rule of "
                                  f"{self.id!r} computes (known: {sorted(columns)})")
-        for t in self.targets:
+        for t in self.targets if not self.pending_adoption else ():  # metrics may come with the base
             if t.metric not in metric_keys:
                 raise ValueError(f"target {t.id!r} measures {t.metric!r}, which standard {self.id!r} does not define")
 
@@ -87,6 +94,29 @@ def load(path: str | Path) -> Standard:
     from .serialise import from_toml
 
     return from_toml(path, Standard)
+
+
+def adopt(base: Standard, *, id: str, jurisdiction: str, title: str, source: Source, title_en: str = "",
+          targets: tuple[MetricTarget, ...] = (), metrics: tuple[Metric, ...] = ()) -> Standard:
+    """A jurisdiction's standard that applies ``base`` as its own, plus targets of its own.
+
+    Provinces write "达到国家规定的要求": the national method is their method. Adopting
+    it keeps one copy of the national rules (each still citing the national
+    document) under ids prefixed by the new standard, so a province's ids are its
+    own and the national standard is unchanged.
+    """
+    prefix = base.id + "."
+
+    def rename(x):
+        return attrs.evolve(x, id=id + "." + x.id.removeprefix(prefix)) if x.id.startswith(prefix) else x
+
+    known = {m.key for m in base.metrics}
+    return attrs.evolve(
+        base, id=id, jurisdiction=jurisdiction, title=title, title_en=title_en, source=source, adopts=base.id,
+        rules=tuple(rename(r) for r in base.rules),
+        targets=tuple(rename(t) for t in base.targets) + tuple(targets),
+        metrics=base.metrics + tuple(m for m in metrics if m.key not in known),
+    )
 
 
 def override(standard: Standard, changes: Mapping[str, Any]) -> Standard:
