@@ -64,13 +64,20 @@ def test_county_statuses_against_target_years():
     r = ee.track(schedule(), recs(A=2012, B=2013, C=2015), as_of=2015,
                  target_years={"A": 2013, "B": 2013, "C": 2014, "D": 2015, "E": 2014, "F": 2017})
     got = dict(zip(r.counties["county"], r.counties["status"], strict=True))
-    assert got == {"A": "early", "B": "on time", "C": "late", "D": "pending", "E": "late", "F": "pending"}
+    assert got == {"A": "early", "B": "on time", "C": "late", "D": "late", "E": "late", "F": "pending"}
 
 
 def test_only_the_schedules_kind_of_recognition_counts():
     rec = pd.DataFrame({"county": ["A", "B"], "year": [2012, 2012], "kind": ["basic-balance", "provincial"]})
     r = ee.track(schedule(), rec, as_of=2013)
     assert r.milestones["achieved"].iloc[0] == 1
+
+
+def test_recognitions_before_the_plans_start_count_in_the_cumulative_table():
+    r = ee.track(schedule(), recs(A=2009, B=2010, C=2012), as_of=2013)
+    c = r.cumulative.set_index("year")
+    assert c.loc[2009, "cumulative"] == 1 and c.loc[2013, "cumulative"] == 3
+    assert r.milestones["achieved"].iloc[0] == 3
 
 
 def test_a_county_counts_once_from_its_first_recognition():

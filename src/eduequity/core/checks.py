@@ -198,6 +198,10 @@ def trend(rule: Trend, g: Groups, value: np.ndarray, recognitions: pd.DataFrame 
     county = keys["county"].cat.codes.to_numpy()
     level = keys["level"].cat.codes.to_numpy()
     year = keys["year"].to_numpy()
+    if g.n == 0:
+        empty = verdicts.boolean(np.zeros(0, bool))
+        return Outcome(rule.id, empty, np.zeros(0, dtype=object)), _trend_rows(rule, keys, year, level, empty,
+                                                                                np.zeros(0), np.zeros(0), empty)
     order = np.lexsort((year, level, county))
     same = np.zeros(g.n, dtype=bool)
     same[1:] = (county[order][1:] == county[order][:-1]) & (level[order][1:] == level[order][:-1])
@@ -224,11 +228,15 @@ def trend(rule: Trend, g: Groups, value: np.ndarray, recognitions: pd.DataFrame 
                             rule.source.cite(), ")"),
                       np.where(judged & ~known, _text(lead, "无法评估 not assessable — 无上一年数据或认定信息 "
                                                             "no earlier year or recognition to compare"), ""))
-    rows = pd.DataFrame({
+    return Outcome(rule.id, passed, reason), _trend_rows(rule, keys, year, level, judged, value, prev, passed)
+
+
+def _trend_rows(rule, keys, year, level, judged, value, prev, passed) -> pd.DataFrame:
+    judged = np.asarray(judged, dtype=bool)
+    return pd.DataFrame({
         "target": rule.id, "year": year[judged], "county": keys["county"].astype("str").to_numpy()[judged],
         "level": pd.Series(np.asarray(LEVELS, dtype=object)[level[judged]], dtype="str"),
         "metric": f"trend:{rule.value}", "value": value[judged], "op": "<=", "required": prev[judged],
         "deadline": pd.array([pd.NA] * int(judged.sum()), dtype="Int64"), "approximate": False,
         "status": verdicts.status(passed[judged]), "passed": passed[judged],
     })
-    return Outcome(rule.id, passed, reason), rows

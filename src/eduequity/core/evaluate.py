@@ -50,8 +50,9 @@ def evaluate(
     observations = read_metrics(metrics, std.metric_map)
     recog = read_recognitions(recognitions)
 
-    if frame is None:
-        frame = _empty_schools()
+    no_schools = frame is None
+    if no_schools:
+        frame = _empty_schools(std.needed_columns)  # school rules then judge nothing; targets still do
     elif not _is_canonical(frame):
         frame = read_schools(frame)
     _check_columns(frame, std)
@@ -70,7 +71,10 @@ def evaluate(
     trends = [trend(rule, g, columns[rule.value], recog) for rule in std.rules if isinstance(rule, Trend)]
     outcomes += [o for o, _ in trends]
 
-    places = _places(g, observations, std.jurisdiction)
+    # Without school data, a county-scope commitment is judged for every county the
+    # jurisdiction lists, so an unobserved one is "not assessable", not absent.
+    listed = sorted(set(canon.values())) if no_schools else []
+    places = _places(g, observations, std.jurisdiction, listed)
     target_rows = [targets_mod.judge(std.targets, observations, places, std.jurisdiction)]
     target_rows += [_recognition_rows(rule, places, recog) for rule in std.rules if isinstance(rule, Recognition)]
     target_rows += [rows for _, rows in trends]
@@ -298,11 +302,15 @@ def _recognition_rows(rule: Recognition, places: pd.DataFrame, recog: pd.DataFra
 
 # -- helpers ------------------------------------------------------------------------------------
 
-def _places(g: Groups, observations: pd.DataFrame, jurisdiction: str) -> pd.DataFrame:
-    """(year, county) pairs judged: the frame's, plus any county observed in the metrics."""
+def _places(g: Groups, observations: pd.DataFrame, jurisdiction: str, listed: list[str]) -> pd.DataFrame:
+    """(year, county) pairs judged: the frame's, any county observed in the metrics, and
+    ``listed`` counties in every year observed."""
     from_frame = pd.DataFrame({"year": g.keys["year"].to_numpy(), "county": g.keys["county"].astype("str").to_numpy()})
     obs = observations[observations["county"] != jurisdiction][["year", "county"]]
-    both = pd.concat([from_frame, obs], ignore_index=True).drop_duplicates()
+    years = np.unique(observations["year"].to_numpy())
+    grid = pd.DataFrame({"year": np.repeat(years, len(listed)), "county": np.tile(np.asarray(listed, dtype=object),
+                                                                                 len(years))})
+    both = pd.concat([from_frame, obs, grid], ignore_index=True).drop_duplicates()
     return both.sort_values(["year", "county"], kind="stable").reset_index(drop=True)
 
 
@@ -323,12 +331,13 @@ def _versions(reg: Registry) -> dict[str, str]:
     return dict(sorted(reg.versions.items()))
 
 
-def _empty_schools() -> pd.DataFrame:
+def _empty_schools(resources: tuple[str, ...] = ()) -> pd.DataFrame:
     return pd.DataFrame({
         "row": pd.Series(dtype="int64"), "year": pd.Series(dtype="int64"),
         "county": pd.Series(pd.Categorical([])), "school_id": pd.Series(dtype="str"),
         "level": pd.Series(pd.Categorical([], categories=["primary", "junior"])),
         "students": pd.Series(dtype="float64"),
+        **{r: pd.Series(dtype="float64") for r in resources},
     })
 
 

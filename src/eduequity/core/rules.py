@@ -128,6 +128,8 @@ class Recognition:
     recognition: str
     years_before: int
     source: Source
+    lead_unit: str = ""
+    partner_units: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -145,6 +147,8 @@ class Trend:
     value: str
     source: Source
     after: str | None = None
+    lead_unit: str = ""
+    partner_units: tuple[str, ...] = ()
 
 
 @attrs.frozen

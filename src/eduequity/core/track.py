@@ -35,6 +35,8 @@ class TrackResult:
     joined with 、).
     ``counties``: county, target_year, recognised_year, status (early / on time /
     late / pending; ``recognised`` or ``pending`` where no target year is given).
+    As for milestones, ``as_of`` is a year whose recognitions are all known: a
+    county not recognised by its target year is late once ``as_of`` reaches it.
     ``cumulative``: per year, recognised that year, cumulative, planned.
     """
 
@@ -119,7 +121,8 @@ def track(
     counties["status"] = _county_status(counties, as_of)
 
     horizon = max(sched.milestones[-1].year, as_of)
-    years = np.arange(sched.start, horizon + 1)
+    first_year = min([sched.start, *rec_years.astype(int)])  # a recognition before the plan still counts
+    years = np.arange(first_year, horizon + 1)
     per_year = pd.Series(rec_years).value_counts().reindex(years, fill_value=0).to_numpy()
     cum = np.cumsum(per_year).astype(float)
     cum[years > as_of] = np.nan
@@ -179,6 +182,6 @@ def _county_status(counties: pd.DataFrame, as_of: int) -> pd.Categorical:
     has_t, has_r = ~np.isnan(target), ~np.isnan(got)
     status = np.select(
         [has_t & has_r & (got < target), has_t & has_r & (got == target), has_t & has_r & (got > target),
-         has_t & ~has_r & (as_of > target), ~has_t & has_r],
+         has_t & ~has_r & (as_of >= target), ~has_t & has_r],
         ["early", "on time", "late", "late", "recognised"], default="pending")
     return pd.Categorical(status, categories=list(COUNTY_STATUSES))

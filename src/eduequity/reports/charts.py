@@ -25,8 +25,7 @@ def _pyplot():
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "eduequity", "font.size": 10,
-                         "font.family": ["Noto Sans CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "DejaVu Sans"]})
+    plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "eduequity", "font.size": 10})
     return plt
 
 

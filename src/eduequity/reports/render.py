@@ -31,7 +31,7 @@ def render(obj: Any, format_id: str, *, registry: Registry | None = None) -> str
         data = [converter.unstructure(e) for e in items]
         return json.dumps(data if isinstance(obj, list | tuple) else data[0], ensure_ascii=False, sort_keys=True,
                           indent=1, allow_nan=False) + "\n"
-    blocks = [b for item in items for b in views.blocks(item, fmt, reg)]
+    blocks = views.blocks(items, fmt, reg)
     if fmt.writer == "html":
         return html.write(blocks, fmt.title)
     if fmt.writer == "xlsx":

@@ -67,47 +67,50 @@ def _places(registry, jurisdiction: str) -> tuple[dict, dict]:
 def progress(ev: Evaluation, registry=None) -> pd.DataFrame:
     """Each target's latest status per place, with the gap, deadline, lead unit and clause.
 
-    "Latest" is the most recent year with a row for that target and place; the
-    gap is how far the value is from the required one in the direction the
-    comparison needs (0 when met).
+    "Latest" is the most recent year with an observation (or, with none, the
+    most recent year judged); the gap is how far the value is from the required
+    one in the direction the comparison needs (0 when met). A jurisdiction-wide
+    row names the jurisdiction (攀枝花市, not its id).
     """
+    columns = ["牵头单位", "目标", "地区", "学段", "年份", "状态", "最新值", "要求", "差距", "期限", "配合单位",
+               "条款", "文件"]
     t = ev.targets
     if not len(t):
-        return pd.DataFrame(columns=["牵头单位", "目标", "地区", "年份", "状态", "最新值", "要求", "差距",
-                                     "期限", "配合单位", "条款", "文件"])
-    latest = t.sort_values("year", kind="stable").groupby(["target", "county", "level"], dropna=False,
-                                                          sort=False).tail(1)
-    meta = {x.id: x for x in ev.standard.targets}
-    rules = {r.id: r for r in ev.standard.rules}
+        return pd.DataFrame(columns=columns)
+    latest = (t.assign(_seen=t["value"].notna()).sort_values(["_seen", "year"], kind="stable")
+              .groupby(["target", "county", "level"], dropna=False, sort=False).tail(1))
+    meta = {x.id: x for x in (*ev.standard.targets, *ev.standard.rules)}
 
     def info(tid: str, attr: str, default=""):
-        x = meta.get(tid) or rules.get(tid)
-        if attr in ("clause", "document"):
-            return getattr(x.source, attr, default) if x is not None else default
-        return getattr(x, attr, default) if x is not None else default
+        x = meta.get(tid)
+        if x is None:
+            return default
+        return getattr(x.source, attr, default) if attr in ("clause", "document") else getattr(x, attr, default)
 
     ids = latest["target"].astype(str)
     value = latest["value"].to_numpy(dtype=float)
     required = latest["required"].to_numpy(dtype=float)
     op = latest["op"].astype(str).to_numpy()
-    need_up = np.isin(op, [">=", ">"])
-    gap = np.where(need_up, required - value, value - required)
+    gap = np.select([np.isin(op, [">=", ">"]), np.isin(op, ["<=", "<"])],
+                    [required - value, value - required], np.abs(value - required))
     gap = np.where(latest["status"].astype(str).to_numpy() == "met", 0.0, np.maximum(gap, 0.0))
+    names = {j.id: j.name_zh for j in registry.jurisdictions.values()} if registry is not None else {}
     out = pd.DataFrame({
         "牵头单位": [info(i, "lead_unit") for i in ids],
         "目标": [info(i, "title") or i for i in ids],
-        "地区": latest["county"].astype(str).to_numpy(),
+        "地区": [names.get(c, c) for c in latest["county"].astype(str)],
+        "学段": latest["level"].map(LEVEL_ZH).fillna("").to_numpy(),
         "年份": latest["year"].to_numpy(),
         "状态": latest["status"].astype(str).map(STATUS_ZH).to_numpy(),
         "最新值": value,
         "要求": [f"{o} {r:g}" for o, r in zip(op, required, strict=True)],
         "差距": gap,
-        "期限": latest["deadline"].to_numpy(),
+        "期限": pd.array(latest["deadline"], dtype="Int64"),
         "配合单位": ["、".join(info(i, "partner_units", ())) for i in ids],
         "条款": [info(i, "clause") for i in ids],
         "文件": [info(i, "document") for i in ids],
     })
-    return out.sort_values(["牵头单位", "目标", "地区"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["牵头单位", "文件", "目标", "地区", "学段"], kind="stable").reset_index(drop=True)
 
 
 STATUS_ZH = {"met": "达标", NOT_MET: "未达标", "pending": "未到期", "not assessable": "无法评估"}

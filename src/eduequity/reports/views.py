@@ -46,6 +46,10 @@ class Chart:
 
 Block = Heading | Para | Table | Chart
 CHARTS = {"cumulative": charts.cumulative, "composite_by_year": charts.composite_by_year}
+CHART_APPLIES = {
+    "cumulative": lambda tr: True,
+    "composite_by_year": lambda ev: "composite_cv" in ev.counties.columns and len(ev.counties) > 0,
+}
 
 
 def subject(obj: Any) -> str:
@@ -70,25 +74,47 @@ def header(obj: Any) -> list[Block]:
                  f"预计完成 projected {projected}")]
 
 
-def blocks(obj: Any, fmt, registry) -> list[Block]:
-    kind = subject(obj)
-    if fmt.subject not in ("any", kind):
-        raise TypeError(f"format {fmt.id!r} renders {fmt.subject} results, not {type(obj).__name__}")
-    sections = fmt.sections if fmt.subject == kind and fmt.sections else DEFAULT_SECTIONS[kind]
-    out = header(obj)
-    for sec in sections:
-        if sec.chart:
-            out.append(Chart(CHARTS[sec.chart], obj, sec.title))
-            continue
-        df = getattr(obj, sec.frame) if sec.frame not in tables.TABLES else tables.TABLES[sec.frame](obj, registry)
-        if sec.columns:
-            df = df[[c for c in sec.columns if c in df.columns]]
-        out.append(Heading(2, sec.title or sec.frame))
-        if sec.group_by and sec.group_by in df.columns and len(df):
-            for value, part in df.groupby(sec.group_by, sort=True, dropna=False):
-                label = "—" if pd.isna(value) or value == "" else str(value)
-                out += [Heading(3, label), Table(part.drop(columns=sec.group_by).reset_index(drop=True),
-                                                 f"{sec.title or sec.frame} {label}")]
-        else:
-            out.append(Table(df, sec.title or sec.frame))
+def blocks(items: list[Any], fmt, registry) -> list[Block]:
+    """Blocks for one object or several: headers, then each section in order.
+
+    A derived table (``progress``, ``cv_table``) over several evaluations is one
+    table across all of them — one report per lead unit across three plans —
+    while frames and charts come once per object.
+    """
+    kinds = {subject(o) for o in items}
+    for kind in kinds:
+        if fmt.subject not in ("any", kind):
+            raise TypeError(f"format {fmt.id!r} renders {fmt.subject} results, not {kind} results")
+    out: list[Block] = [b for o in items for b in header(o)]
+    by_kind = {kind: fmt.sections if fmt.subject == kind and fmt.sections else DEFAULT_SECTIONS[kind]
+               for kind in kinds}
+    for kind in sorted(kinds):
+        mine = [o for o in items if subject(o) == kind]
+        for sec in by_kind[kind]:
+            if sec.chart:
+                out += [Chart(CHARTS[sec.chart], o, sec.title) for o in mine if CHART_APPLIES[sec.chart](o)]
+            elif sec.frame in tables.TABLES:
+                parts = [tables.TABLES[sec.frame](o, registry) for o in mine]
+                out += _table(sec, pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0], "")
+            else:
+                for o in mine:
+                    out += _table(sec, getattr(o, sec.frame), _name(o) if len(mine) > 1 else "")
+    return out
+
+
+def _name(obj: Any) -> str:
+    return obj.standard.id if isinstance(obj, Evaluation) else obj.schedule.id
+
+
+def _table(sec, df: pd.DataFrame, suffix: str) -> list[Block]:
+    if sec.columns:
+        df = df[[c for c in sec.columns if c in df.columns]]
+    title = " ".join(p for p in (sec.title or sec.frame, suffix) if p)
+    out: list[Block] = [Heading(2, title)]
+    if sec.group_by and sec.group_by in df.columns and len(df):
+        for value, part in df.groupby(sec.group_by, sort=True, dropna=False):
+            label = "—" if pd.isna(value) or value == "" else str(value)
+            out += [Heading(3, label), Table(part.drop(columns=sec.group_by).reset_index(drop=True), f"{label}")]
+    else:
+        out.append(Table(df, title))
     return out

@@ -53,29 +53,30 @@ def write(blocks, title: str) -> bytes:
     bold = Font(bold=True)
     for b in blocks:
         if isinstance(b, Heading) and b.level == 1 or isinstance(b, Para):
-            _safe_append(notes, [b.text])
+            _note(notes, b.text)
         elif isinstance(b, Table):
             ws = wb.create_sheet(_sheet_name(b.title, used))
             df = b.frame
-            _safe_append(ws, [str(c) for c in df.columns])
+            ws.append([str(c) for c in df.columns])
             for cell in ws[1]:
                 cell.font = bold
-            for row in df.itertuples(index=False, name=None):
-                _safe_append(ws, [_value(v) for v in row])
-            failing_cols = [i for i, c in enumerate(df.columns) if c in ("status", "passed", "状态")]
+            status_cols = [i for i, c in enumerate(df.columns) if c in ("status", "passed", "状态")]
             for r, row in enumerate(df.itertuples(index=False, name=None), start=2):
-                failed = any(str(row[i]) in FAIL or row[i] is False or row[i] is np.False_ for i in failing_cols)
-                for j, v in enumerate(row, start=1):
-                    cell = ws.cell(row=r, column=j)
-                    if isinstance(v, float | np.floating):
-                        cell.number_format = "0.000"
-                    if failed and j - 1 in failing_cols:
-                        cell.fill = bad
+                values = [_value(v) for v in row]
+                ws.append(values)
+                failed = any(str(row[i]) in FAIL or row[i] is False or row[i] is np.False_ for i in status_cols)
+                for j, v in enumerate(values, start=1):
+                    if isinstance(v, float):
+                        ws.cell(row=r, column=j).number_format = "0.000"
+                    elif isinstance(v, str) and v[:1] in UNSAFE:
+                        _as_text(ws.cell(row=r, column=j))
+                    if failed and j - 1 in status_cols:
+                        ws.cell(row=r, column=j).fill = bad
             ws.freeze_panes = "A2"
             for j, c in enumerate(df.columns, start=1):
                 ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = max(10, min(40, len(str(c)) * 2))
         elif isinstance(b, Chart):
-            _safe_append(notes, [f"（图表见 HTML 报告）{b.caption}"])
+            _note(notes, f"（图表见 HTML 报告）{b.caption}")
     wb.properties.created = FIXED
     wb.properties.modified = FIXED
     wb.properties.creator = "eduequity"
@@ -84,12 +85,18 @@ def write(blocks, title: str) -> bytes:
     return _normalise_zip(buf.getvalue())
 
 
-def _safe_append(ws, values) -> None:
-    ws.append(values)
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
-            cell.data_type = "s"  # text, not a formula
-            cell.quotePrefix = True
+UNSAFE = ("=", "+", "-", "@")
+
+
+def _as_text(cell) -> None:
+    cell.data_type = "s"  # text, not a formula
+    cell.quotePrefix = True
+
+
+def _note(ws, text: str) -> None:
+    ws.append([text])
+    if text[:1] in UNSAFE:
+        _as_text(ws.cell(row=ws.max_row, column=1))
 
 
 def _normalise_zip(data: bytes) -> bytes:

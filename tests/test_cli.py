@@ -1,0 +1,72 @@
+"""The command line: listings, evaluate on a Chinese CSV with 亩/万元 units, clean errors, the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from click.testing import CliRunner
+
+from eduequity.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "panzhihua-schools-synthetic.csv"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_listings():
+    r = run("standards")
+    assert r.exit_code == 0 and "cn.basic-balance-2012" in r.output and "教督〔2012〕3号" in r.output
+    r = run("jurisdictions")
+    assert r.exit_code == 0 and "sichuan" in r.output
+    r = run("plugins")
+    assert r.exit_code == 0 and "eduequity" in r.output
+
+
+def test_evaluate_a_chinese_csv_with_units(tmp_path):
+    out = tmp_path / "report.md"
+    r = run("evaluate", str(EXAMPLE), "--standard", "cn.basic-balance-2012", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    assert "composite_cv" in text and "米易县" in text
+    xlsx = tmp_path / "report.xlsx"
+    assert run("evaluate", str(EXAMPLE), "-s", "cn.basic-balance-2012", "--format", "xlsx",
+               "--out", str(xlsx)).exit_code == 0
+    assert xlsx.read_bytes()[:2] == b"PK"
+
+
+def test_bad_input_exits_2_with_the_file_row_column_and_no_traceback(tmp_path):
+    bad = tmp_path / "bad.csv"
+    df = pd.read_csv(EXAMPLE, encoding="utf-8").head(5)
+    df.loc[2, "在校生数"] = -3
+    df.to_csv(bad, index=False)
+    r = CliRunner().invoke(main, ["evaluate", str(bad), "-s", "cn.basic-balance-2012"])
+    assert r.exit_code == 2
+    assert "bad.csv" in r.output and "在校生数" in r.output and "row 2" in r.output
+    assert "Traceback" not in r.output
+    r = CliRunner().invoke(main, ["evaluate", str(EXAMPLE), "-s", "no.such-standard"])
+    assert r.exit_code == 2 and "no.such-standard" in r.output
+
+
+def test_track_from_a_csv(tmp_path):
+    rec = tmp_path / "rec.csv"
+    pd.DataFrame({"county": ["南关区", "宽城区"], "year": [2014, 2015]}).to_csv(rec, index=False)
+    from eduequity import registry
+
+    if "jilin.county-balance-2011" not in registry().schedules:
+        return  # the Jilin plugin is not installed here
+    r = run("track", "jilin.county-balance-2011", str(rec), "--as-of", "2015")
+    assert r.exit_code == 0 and "| 2015 | 10 | 0.167 | 2 | missed | 8 |" in r.output
+
+
+def test_demo_writes_reports(tmp_path):
+    r = run("demo", "--out", str(tmp_path))
+    assert r.exit_code == 0, r.output
+    written = {p.name for p in tmp_path.iterdir()}
+    assert {"panzhihua-cn.basic-balance-2012.md", "panzhihua-cn.basic-balance-2012.xlsx",
+            "panzhihua-cn.basic-balance-2012.html", "panzhihua-cn.quality-balance-2017.html"} <= written
+    page = (tmp_path / "panzhihua-cn.basic-balance-2012.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "东区" in page
