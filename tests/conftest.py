@@ -244,3 +244,13 @@ def basic_standard():
 @pytest.fixture(scope="session")
 def quality_standard():
     return get_standard(QUALITY)
+
+
+# --------------------------------------------------------------------------- hypothesis profiles
+
+# "ci" when $CI is set (bounded, derandomized, no example database), "dev" otherwise;
+# EDUEQUITY_HYPOTHESIS_PROFILE=thorough or --hypothesis-profile=thorough for a long run.
+# Profiles are defined in eduequity.testing.PROFILES.
+from eduequity.testing import load_profile  # noqa: E402
+
+load_profile()

@@ -155,3 +155,28 @@ def test_a_county_whose_schools_are_all_excluded_is_not_assessable_not_absent():
     assert "no school" in v.loc["西区", "reasons"]
     assert set(ev.counties["county"].astype(str)) == {"东区"}
     assert ev.evaluated_rows + len(ev.excluded) == ev.input_rows
+
+
+def test_a_level_without_a_limit_is_not_held_to_the_rule():
+    import attrs
+
+    std = ee.registry().standards["cn.quality-balance-2017"]
+    cv_rule = next(r for r in std.rules if r.id == "cn.quality-balance-2017.cv")
+    only_junior = attrs.evolve(std, rules=tuple(
+        attrs.evolve(r, limit=attrs.evolve(r.limit, primary=None)) if r is cv_rule else r for r in std.rules))
+    ev = ee.evaluate(schools(years=(2017,)), only_junior)
+    ind = ev.indicators[ev.indicators["indicator"] == "sports_area"].set_index(["county", "level"])
+    assert ind.loc[("东区", "primary"), "limit"] != ind.loc[("东区", "primary"), "limit"]  # NaN
+    assert ind.loc[("东区", "primary"), "passed"] is pd.NA
+    assert ind.loc[("东区", "junior"), "passed"] in (True, False)
+    reasons = " ".join(ev.verdicts["reasons"])
+    assert "小学 各项指标校际差异系数" not in reasons  # nothing said about primary CVs
+
+
+def test_the_cv_table_of_a_targets_only_evaluation_is_empty_not_an_error():
+    from eduequity.reports import tables
+
+    obs = pd.DataFrame({"year": [2016], "county": ["东区"], "metric": ["public_satisfaction"], "value": [0.9]})
+    ev = ee.evaluate(None, "cn.basic-balance-2012", metrics=obs)
+    t = tables.cv_table(ev)
+    assert len(t) == 0 and list(t.columns[:6]) == ["年份", "序号", "市", "县", "学校类别", "类型"]

@@ -100,25 +100,26 @@ def _(rule: Dispersion, ctx: Context) -> Outcome:
     limit = rule.limit.array()[level]
     cite = rule.source.cite()
     lead = _text(level_names(g), " ", rule.title, ": ")
+    applies = ~np.isnan(limit)  # a level with no limit is not held to this rule (as for thresholds)
     if rule.aggregate == "mean":
         cv = np.mean(np.vstack([ctx.cvs[k] for k in rule.indicators]), axis=0)
-        known = ~np.isnan(cv) & ~np.isnan(limit)
-        ok = compare(rule.op, cv, limit)
-        passed = verdicts.boolean(ok, known)
+        known = ~np.isnan(cv)
+        ok = compare(rule.op, cv, limit) | ~applies
+        passed = verdicts.boolean(ok, known | ~applies)
         fail = known & ~ok
         reason = np.where(fail, _text(lead, _fmt(cv), "，超出限值 over the limit ", SYMBOL[rule.op], " ",
                                       _fmt(limit, "%g"), " (", cite, ")"),
-                          not_assessable_reason(ctx, rule.indicators, lead))
+                          np.where(applies, not_assessable_reason(ctx, rule.indicators, lead), ""))
         column = rule.column or rule.id
         return Outcome(rule.id, passed, np.where(passed.fillna(False).to_numpy(dtype=bool), "", reason),
                        columns={column: cv, column.removesuffix("_cv") + "_limit": limit})
     limits, parts_passed, reasons = {}, [], np.full(g.n, "", dtype=object)
     for k in rule.indicators:
         cv = ctx.cvs[k]
-        known = ~np.isnan(cv) & ~np.isnan(limit)
-        ok = compare(rule.op, cv, limit)
-        p = verdicts.boolean(ok, known)
-        limits[k] = (limit, p)
+        known = ~np.isnan(cv)
+        ok = compare(rule.op, cv, limit) | ~applies
+        p = verdicts.boolean(ok, known | ~applies)
+        limits[k] = (limit, verdicts.boolean(ok, known & applies))  # <NA> where the level has no limit
         parts_passed.append(p)
         fail = known & ~ok
         msg = np.where(fail, _text(ctx.indicators[k].zh, " ", _fmt(cv), "，限值 limit ", SYMBOL[rule.op], " ",
@@ -130,7 +131,7 @@ def _(rule: Dispersion, ctx: Context) -> Outcome:
     passed = verdicts.all_of(np.tile(np.arange(g.n), len(parts_passed)), stacked, g.n)
     failed = ~passed.fillna(True).to_numpy(dtype=bool)
     reason = np.where(failed, _text(lead, "差异系数超过限值 CV over the limit: ", reasons, " (", cite, ")"),
-                      not_assessable_reason(ctx, rule.indicators, lead))
+                      np.where(applies, not_assessable_reason(ctx, rule.indicators, lead), ""))
     return Outcome(rule.id, passed, np.where(passed.fillna(False).to_numpy(dtype=bool), "", reason), limits=limits)
 
 

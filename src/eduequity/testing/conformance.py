@@ -1,0 +1,705 @@
+"""The conformance check a plugin author runs on their plugin.
+
+::
+
+    from eduequity.testing import check_plugin
+    import eduequity_myprovince
+
+    def test_my_plugin_conforms():
+        check_plugin(eduequity_myprovince)
+
+``check_plugin`` builds an isolated registry of the built-ins and the plugin
+(plus any plugins it builds on, ``plugins=[…]``), then checks, collecting every
+problem before it raises one ``ConformanceError``:
+
+``loads``
+    the plugin registers without a ``PluginError`` and its hooks return lists.
+``ids``
+    every id it registers starts with its jurisdiction and a dot: standards,
+    their rules and targets (``jilin.plan-2011.…``), schedules, and report
+    formats (``jilin.cv-table.xlsx``); jurisdiction ids are lower-case ASCII
+    without dots.
+``sources``
+    every standard, rule, target, exclusion and schedule has a source whose
+    ``document`` carries a document number (发文字号 such as ``吉政办发〔2011〕35号``,
+    or a standard's code such as ``GB 50099-2011``).
+``units``
+    every school threshold's unit converts to its indicator's unit and its
+    value is a plausible amount per student (a threshold meant per 100
+    students but written per student is a hundred times off); CV limits are
+    fractions; share targets lie in [0, 1], yes/no targets are 0 or 1.
+``round-trip``
+    standards and schedules come back equal through ``ee.converter`` and JSON.
+``evaluations``
+    evaluating generated school frames, metric observations and recognitions
+    (``eduequity.testing.strategies``) with each of its standards never raises,
+    accounts for every input row, and never passes a county-year whose data is
+    missing (a blank resource cell of an evaluated school, an unobserved target,
+    a recognition rule without recognitions); a verdict that passes has every
+    criterion met, and one that does not gives its reasons.
+``formats``
+    every report format (the plugin's and the built-ins) renders a generated
+    evaluation (or, for a ``track`` format, a generated ``TrackResult``).
+
+Do not call ``check_plugin`` from inside a Hypothesis ``@given`` test: it runs
+Hypothesis itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import re
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+__all__ = ["CHECKS", "DOCUMENT_NUMBER", "ConformanceError", "Failure", "check_plugin", "conformance_failures"]
+
+CHECKS: tuple[str, ...] = ("loads", "ids", "sources", "units", "round-trip", "evaluations", "formats")
+
+#: What counts as a document number: a 发文字号 (``教督〔2012〕3号``, with any of the
+#: brackets people type for 〔〕) or the code of a national or sector standard.
+DOCUMENT_NUMBER = re.compile(
+    r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d+\s*号"
+    r"|\b(?:GB|GB/T|GBT|JGJ|JGJ/T|JY|JY/T|DB\d{0,2}(?:/T)?)\s*\d+(?:\.\d+)?(?:\s*[-—]\s*\d{4})?"
+)
+
+#: How far from the realistic range (``strategies.PER_STUDENT``) a threshold may be
+#: before it is taken for a unit mistake: ten times either way.
+PLAUSIBLE = 10.0
+_HOOKS = ("eduequity_units", "eduequity_jurisdictions", "eduequity_counties", "eduequity_standards",
+          "eduequity_schedules", "eduequity_report_formats")
+_JURISDICTION_ID = re.compile(r"[a-z][a-z0-9_-]*")
+
+
+@attrs.frozen
+class Failure:
+    """One way a plugin does not conform: which check, where, and what is wrong."""
+
+    check: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.where}: {self.message}"
+
+
+class ConformanceError(AssertionError):
+    """The plugin does not conform; ``.failures`` lists every problem found."""
+
+    def __init__(self, plugin: str, failures: Sequence[Failure]) -> None:
+        self.plugin = plugin
+        self.failures = list(failures)
+        n = len(self.failures)
+        lines = [f"plugin {plugin!r} does not conform: {n} problem{'s' if n != 1 else ''}"]
+        lines += ["  - " + str(f).replace("\n", "\n    ") for f in self.failures]
+        super().__init__("\n".join(lines))
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def check_plugin(plugin: Any, **options: Any) -> list[Failure]:
+    """Check ``plugin`` (a module or object with hook implementations, a dotted module name,
+    or the name of an installed ``eduequity`` entry point); raise ``ConformanceError`` listing
+    every problem, or return ``[]``. Options as for ``conformance_failures``."""
+    failures = conformance_failures(plugin, **options)
+    if failures:
+        raise ConformanceError(_name(plugin), failures)
+    return failures
+
+
+def conformance_failures(
+    plugin: Any,
+    *,
+    plugins: Iterable[Any] = (),
+    checks: Iterable[str] = CHECKS,
+    max_examples: int | None = None,
+    document_number: re.Pattern | Callable[[str], bool] | None = None,
+    shrink: bool = True,
+) -> list[Failure]:
+    """Every way ``plugin`` does not conform (see the module docstring for the checks).
+
+    ``plugins``: plugins this one builds on (a city plugin whose parent node a
+    province plugin adds), registered before it. ``checks``: a subset of
+    ``CHECKS``. ``max_examples``: Hypothesis examples per standard for the
+    ``evaluations`` check (default: a third of the active profile's, at least 10).
+    ``document_number``: a pattern (searched) or predicate replacing ``DOCUMENT_NUMBER``.
+    ``shrink=False`` reports the first failing example as found instead of a minimal
+    one (quicker, harder to read).
+    """
+    checks = tuple(checks)
+    unknown = [c for c in checks if c not in CHECKS]
+    if unknown:
+        raise ValueError(f"unknown checks {unknown}; expected some of {', '.join(CHECKS)}")
+    plugin = _resolve(plugin)
+    dependencies = [_resolve(p) for p in plugins]
+    found: list[Failure] = []
+    reg, own = _load(plugin, dependencies, found)
+    if reg is None:
+        return found
+    if "ids" in checks:
+        found += _check_ids(own, reg)
+    if "sources" in checks:
+        found += _check_sources(own, _document_test(document_number))
+    if "units" in checks:
+        found += _check_units(own)
+    if "round-trip" in checks:
+        found += _check_round_trip(own)
+    evaluations: list = []
+    if "evaluations" in checks or "formats" in checks:
+        found += _check_evaluations(own, reg, max_examples, evaluations, run="evaluations" in checks,
+                                    shrink=shrink)
+    if "formats" in checks:
+        found += _check_formats(own, reg, evaluations)
+    return found
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@attrs.define
+class _Own:
+    """What the plugin itself registers (from its own hooks, as the registry loaded it)."""
+
+    name: str
+    jurisdictions: list = attrs.Factory(list)
+    county_nodes: list = attrs.Factory(list)
+    standards: list = attrs.Factory(list)
+    schedules: list = attrs.Factory(list)
+    formats: list = attrs.Factory(list)
+
+    @property
+    def places(self) -> set[str]:
+        return ({j.id for j in self.jurisdictions} | set(self.county_nodes)
+                | {s.jurisdiction for s in self.standards} | {s.jurisdiction for s in self.schedules})
+
+
+def _resolve(plugin: Any) -> Any:
+    if not isinstance(plugin, str):
+        return plugin
+    for ep in metadata.entry_points(group="eduequity"):
+        if plugin in (ep.name, ep.dist.name if ep.dist else None):
+            return ep.load()
+    return importlib.import_module(plugin)
+
+
+def _name(plugin: Any) -> str:
+    if isinstance(plugin, str):
+        return plugin
+    return getattr(plugin, "__name__", None) or type(plugin).__name__
+
+
+def _is_builtin(plugin: Any) -> bool:
+    from ..core.registry import BUILTINS
+
+    return any(plugin is importlib.import_module(m) for m in BUILTINS)
+
+
+def _load(plugin: Any, dependencies: list, found: list[Failure]) -> tuple[Any, _Own]:
+    from ..core.errors import PluginError
+    from ..core.registry import Registry
+    from ..core.schedules import PhasedSchedule
+    from ..core.serialise import from_toml
+    from ..core.standards import Standard, load
+
+    name = _name(plugin)
+    own = _Own(name)
+    try:
+        extra = dependencies if _is_builtin(plugin) else [*dependencies, plugin]
+        reg = Registry(extra, entry_points=False)
+    except PluginError as exc:
+        found.append(Failure("loads", f"plugin {name!r}", f"does not load: {exc}"))
+        return None, own
+    for hook in _HOOKS:
+        impl = getattr(plugin, hook, None)
+        if impl is None or not hasattr(impl, "eduequity_impl"):
+            continue
+        try:
+            items = list(impl() or [])
+        except Exception as exc:  # noqa: BLE001 - reported, the registry took it already
+            found.append(Failure("loads", f"plugin {name!r}", f"hook {hook} raised {_describe(exc)}"))
+            continue
+        for item in items:
+            if hook == "eduequity_jurisdictions":
+                own.jurisdictions.append(item)
+            elif hook == "eduequity_counties":
+                own.county_nodes.append(item.jurisdiction)
+            elif hook == "eduequity_standards":
+                std = load(item) if isinstance(item, str | Path) else item
+                own.standards.append(reg.standards.get(std.id, std) if isinstance(std, Standard) else std)
+            elif hook == "eduequity_schedules":
+                sch = from_toml(item, PhasedSchedule) if isinstance(item, str | Path) else item
+                own.schedules.append(reg.schedules.get(sch.id, sch))
+            elif hook == "eduequity_report_formats":
+                own.formats.append(reg.report_formats.get(item.id, item))
+    if not (own.jurisdictions or own.county_nodes or own.standards or own.schedules or own.formats):
+        found.append(Failure("loads", f"plugin {name!r}",
+                             "registers nothing: no hook implementation (functions decorated with "
+                             "@eduequity.hookimpl and named like the specs in eduequity.core.hookspecs) "
+                             "returned anything"))
+    return reg, own
+
+
+# --------------------------------------------------------------------------- ids
+
+
+def _check_ids(own: _Own, reg: Any) -> list[Failure]:
+    out = []
+
+    def expect(prefix: str, what: str, ident: str, owner: str) -> None:
+        if not ident.startswith(prefix + "."):
+            out.append(Failure("ids", f"{what} {ident!r}",
+                               f"does not start with its jurisdiction: expected {prefix}.… ({owner})"))
+
+    for j in own.jurisdictions:
+        if not _JURISDICTION_ID.fullmatch(j.id):
+            out.append(Failure("ids", f"jurisdiction {j.id!r}",
+                               "a jurisdiction id is lower-case ASCII (letters, digits, - or _) without dots, "
+                               "e.g. 'panzhihua'"))
+    for std in own.standards:
+        j = std.jurisdiction
+        expect(j, "standard", std.id, f"standard for jurisdiction {j!r}")
+        for rule in std.rules:
+            expect(j, "rule", rule.id, f"in standard {std.id!r}")
+        for t in std.targets:
+            expect(j, "target", t.id, f"in standard {std.id!r}")
+    for sch in own.schedules:
+        expect(sch.jurisdiction, "schedule", sch.id, f"schedule for jurisdiction {sch.jurisdiction!r}")
+    places = own.places or set(reg.jurisdictions)
+    for fmt in own.formats:
+        if not any(fmt.id.startswith(p + ".") for p in places):
+            shown = ", ".join(sorted(places)[:5]) + (" …" if len(places) > 5 else "")
+            out.append(Failure("ids", f"report format {fmt.id!r}",
+                               f"does not start with a jurisdiction of the plugin and a dot ({shown})"))
+    return out
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def _document_test(pattern: re.Pattern | Callable[[str], bool] | None) -> Callable[[str], bool]:
+    if pattern is None:
+        return lambda doc: DOCUMENT_NUMBER.search(doc) is not None
+    if isinstance(pattern, re.Pattern):
+        return lambda doc: pattern.search(doc) is not None
+    return pattern
+
+
+def _check_sources(own: _Own, has_number: Callable[[str], bool]) -> list[Failure]:
+    from ..core.rules import SchoolThreshold
+
+    out = []
+
+    def check(where: str, source: Any, required: bool = True) -> None:
+        if source is None:
+            if required:
+                out.append(Failure("sources", where, "has no source; give [source] with a document number"))
+            return
+        doc = (getattr(source, "document", "") or "").strip()
+        if not doc:
+            out.append(Failure("sources", where, "has a source without a document"))
+        elif not has_number(doc):
+            out.append(Failure("sources", where,
+                               f"source document {doc!r} has no document number (a 发文字号 such as "
+                               "教督〔2012〕3号, or a standard's code such as GB 50099-2011)"))
+
+    for std in own.standards:
+        check(f"standard {std.id!r}", std.source)
+        for rule in std.rules:
+            check(f"rule {rule.id!r}", getattr(rule, "source", None))
+            if isinstance(rule, SchoolThreshold) and rule.floor is not None:
+                check(f"rule {rule.id!r} (floor)", rule.floor_source, required=False)
+        for t in std.targets:
+            check(f"target {t.id!r}", t.source)
+        for i, ex in enumerate(std.exclusions):
+            check(f"exclusion {i} of {std.id!r} ({ex.column} in {list(ex.values)})", ex.source)
+        for ind in std.indicators:
+            check(f"indicator {ind.key!r} of {std.id!r}", ind.source, required=False)
+    for sch in own.schedules:
+        check(f"schedule {sch.id!r}", sch.source)
+        for m in sch.milestones:
+            check(f"milestone {m.year} of {sch.id!r}", m.source, required=False)
+    return out
+
+
+# --------------------------------------------------------------------------- units
+
+
+def _check_units(own: _Own) -> list[Failure]:
+    from ..core import units
+    from ..core.columns import BY_NAME
+    from ..core.rules import Dispersion, SchoolThreshold, check_units
+    from .strategies import PER_STUDENT
+
+    out = []
+    for std in own.standards:
+        indicators = {i.key: i for i in std.indicators}
+        kinds = {m.key: m.kind for m in std.metrics}
+        for rule in std.rules:
+            if isinstance(rule, SchoolThreshold):
+                for t in rule.thresholds:
+                    where = f"threshold {rule.threshold_id(t.indicator)!r}"
+                    ind = indicators.get(t.indicator)
+                    if ind is None:
+                        out.append(Failure("units", where, f"indicator {t.indicator!r} is not defined"))
+                        continue
+                    try:
+                        check_units(t, ind.unit)
+                        per_student = units.factor(t.unit, f"({BY_NAME[t.indicator].unit}) / student")
+                    except (ValueError, units.UnitError) as exc:
+                        out.append(Failure("units", where, f"unit {t.unit!r} does not match indicator unit "
+                                                           f"{ind.unit!r}: {exc}"))
+                        continue
+                    lo, hi = PER_STUDENT.get(t.indicator, (0.0, math.inf))
+                    for level in ("primary", "junior"):
+                        v = t.value.get(level)
+                        if v is None:
+                            continue
+                        x = v * per_student
+                        if not (lo / PLAUSIBLE <= x <= hi * PLAUSIBLE):
+                            out.append(Failure(
+                                "units", f"{where} ({level})",
+                                f"{v:g} {t.unit} is {x:.6g} per student, but schools have about "
+                                f"{lo:g}–{hi:g} per student: is the unit right? (per 100 students is "
+                                f"'… / hundred_students', 万元 is 'wan_yuan', 亩 is 'mu_land'; indicator "
+                                f"unit {ind.unit!r})"))
+            elif isinstance(rule, Dispersion):
+                for level in ("primary", "junior"):
+                    v = rule.limit.get(level)
+                    if v is not None and not (0 <= v <= 2):
+                        out.append(Failure("units", f"rule {rule.id!r} ({level})",
+                                           f"limit {v:g} for a coefficient of variation: CVs are fractions "
+                                           f"(0.65, not 65)"))
+        for t in std.targets:
+            kind = kinds.get(t.metric)
+            where = f"target {t.id!r}"
+            if kind == "share" and not 0 <= t.value <= 1:
+                out.append(Failure("units", where, f"compares share {t.metric!r} with {t.value:g}: shares are "
+                                                   f"fractions (0.965, not 96.5)"))
+            elif kind == "yes/no" and t.value not in (0, 1):
+                out.append(Failure("units", where, f"compares yes/no {t.metric!r} with {t.value:g}: 1 or 0"))
+            elif kind == "year" and not 1949 <= t.value <= 2100:
+                out.append(Failure("units", where, f"compares year {t.metric!r} with {t.value:g}"))
+    return out
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+def _first_difference(a: Any, b: Any, path: str) -> str | None:
+    if type(a) is not type(b):
+        return f"{path}: {a!r} ({type(a).__name__}) came back as {b!r} ({type(b).__name__})"
+    if attrs.has(type(a)):
+        for f in attrs.fields(type(a)):
+            d = _first_difference(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
+            if d:
+                return d
+        return None
+    if isinstance(a, list | tuple):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items came back as {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            d = _first_difference(x, y, f"{path}[{i}]")
+            if d:
+                return d
+        return None
+    if isinstance(a, dict):
+        for k in a.keys() | b.keys():
+            d = _first_difference(a.get(k), b.get(k), f"{path}[{k!r}]")
+            if d:
+                return d
+        return None
+    same = a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))
+    return None if same else f"{path}: {a!r} came back as {b!r}"
+
+
+def _check_round_trip(own: _Own) -> list[Failure]:
+    from ..core.serialise import converter
+
+    out = []
+    for what, obj in [("standard", s) for s in own.standards] + [("schedule", s) for s in own.schedules]:
+        where = f"{what} {obj.id!r}"
+        try:
+            text = json.dumps(converter.unstructure(obj), ensure_ascii=False, allow_nan=False)
+            back = converter.structure(json.loads(text), type(obj))
+        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+            out.append(Failure("round-trip", where, f"does not round-trip through ee.converter and JSON: "
+                                                    f"{type(exc).__name__}: {exc}"))
+            continue
+        if back != obj:
+            diff = _first_difference(obj, back, what) or "the restored object is not equal"
+            out.append(Failure("round-trip", where, f"changes through ee.converter and JSON: {diff} "
+                                                    "(use tuples, not lists, and plain floats, ints and strings)"))
+    return out
+
+
+# --------------------------------------------------------------------------- evaluations
+
+
+def _years(std: Any) -> tuple[int, int]:
+    marks = [y for y in [std.effective, *(t.deadline for t in std.targets), *(t.start for t in std.targets)]
+             if y is not None and 1990 <= y <= 2100]
+    if not marks:
+        return 2013, 2024
+    return min(marks) - 1, max(marks) + 1
+
+
+def _county_strategy(reg: Any, jurisdiction: str):
+    from hypothesis import strategies as st
+
+    names = sorted(reg.counties(jurisdiction)) if jurisdiction != "cn" else []
+    return st.sampled_from(names) if names else None
+
+
+def _hypothesis_settings(max_examples: int | None, shrink: bool = True):
+    from hypothesis import HealthCheck, Phase, settings
+
+    n = max_examples if max_examples is not None else max(10, settings.default.max_examples // 3)
+    phases = [p for p in settings.default.phases if p is not Phase.explain and (shrink or p is not Phase.shrink)]
+    return settings(max_examples=n, deadline=None, database=None, phases=phases, print_blob=False,
+                    suppress_health_check=list(HealthCheck), report_multiple_bugs=False)
+
+
+class _NotConforming(AssertionError):
+    """A finding of the evaluations check (not a crash of the kit)."""
+
+
+def _describe(exc: BaseException) -> str:
+    notes = "\n".join(n for n in getattr(exc, "__notes__", []) if len(n) < 4000)
+    if isinstance(exc, _NotConforming):
+        text = str(exc)
+    else:
+        tb = traceback.extract_tb(exc.__traceback__)
+        # the innermost frame of eduequity or a plugin, not of pandas: where a fix would go
+        ours = [f for f in tb if "eduequity" in f.filename and "eduequity/testing/" not in f.filename] or tb
+        where = ours[-1] if ours else None
+        at = (f" (at {Path(where.filename).parent.name}/{Path(where.filename).name}:{where.lineno} "
+              f"in {where.name})") if where else ""
+        text = f"{type(exc).__name__}: {exc}{at}"
+    return f"{text}\n{notes}" if notes else text
+
+
+def _judged(std: Any) -> set[tuple[str, str]]:
+    """(column, level) pairs some rule of ``std`` judges: a blank there is missing data."""
+    from ..core.rules import Dispersion, SchoolThreshold
+
+    out = set()
+    for rule in std.rules:
+        if isinstance(rule, Dispersion):
+            out |= {(k, lv) for k in rule.indicators for lv in ("primary", "junior") if rule.limit.get(lv) is not None}
+        elif isinstance(rule, SchoolThreshold):
+            out |= {(t.indicator, lv) for t in rule.thresholds for lv in ("primary", "junior")
+                    if t.value.get(lv) is not None}
+    return out
+
+
+def _missing_data_failures(ev: Any, frame: Any, std: Any, metrics: Any, recognitions: Any) -> list[str]:
+    """Why some verdicts pass although their data is missing, or fail without a reason ([] when none)."""
+    import numpy as np
+    import pandas as pd
+
+    from ..core.rules import Recognition
+
+    v = ev.verdicts
+    reasonless = v[~v["passed"].fillna(False).to_numpy(dtype=bool) & (v["reasons"].astype(str).str.strip() == "")]
+    problems = [f"{y} {c} is {status} without a reason" for y, c, status in
+                zip(reasonless["year"], reasonless["county"], reasonless["status"].astype(str), strict=True)][:3]
+    passed = v["passed"].fillna(False).to_numpy(dtype=bool)
+    passing = set(zip(v["year"].astype(int)[passed], v["county"].astype(str)[passed], strict=True))
+    if not passing:
+        return problems
+    if frame is not None and len(frame):
+        kept = frame[~frame["row"].isin(ev.excluded["row"])] if len(ev.excluded) else frame
+        level = kept["level"].astype(str).to_numpy()
+        blank = np.zeros(len(kept), dtype=bool)
+        for column, lv in _judged(std):
+            if column in kept.columns:
+                blank |= kept[column].isna().to_numpy() & (level == lv)
+        for y, c, sid in zip(kept["year"].to_numpy()[blank], kept["county"].astype(str).to_numpy()[blank],
+                             kept["school_id"].astype(str).to_numpy()[blank], strict=True):
+            if (int(y), c) in passing:
+                problems.append(f"{y} {c} passes although school {sid} has a blank resource cell")
+    obs = set()
+    if metrics is not None and len(metrics):
+        level = metrics["level"] if "level" in metrics else pd.Series([None] * len(metrics))
+        obs = {(int(y), str(c), str(m), None if pd.isna(lv) else str(lv))
+               for y, c, m, lv in zip(metrics["year"], metrics["county"], metrics["metric"], level, strict=True)}
+    for t in std.targets:
+        for y, c in sorted(passing):
+            if t.start is not None and y < t.start:
+                continue
+            place = std.jurisdiction if t.scope == "jurisdiction" else c
+            if (t.scope == "jurisdiction") != (c == std.jurisdiction):
+                continue
+            if (y, place, t.metric, t.level) not in obs:
+                problems.append(f"{y} {c} passes although target {t.id!r} has no observation")
+    if recognitions is None and any(isinstance(r, Recognition) for r in std.rules):
+        problems += [f"{y} {c} passes without recognitions, which rule "
+                     f"{next(r.id for r in std.rules if isinstance(r, Recognition))!r} needs"
+                     for y, c in sorted(passing) if c != std.jurisdiction]
+    # a passing verdict has every criterion met
+    counties = ev.counties
+    for y, c in sorted(passing):
+        rows = counties[(counties["year"].to_numpy() == y) & (counties["county"].astype(str).to_numpy() == c)]
+        if len(rows) and not rows["passed"].fillna(False).to_numpy(dtype=bool).all():
+            problems.append(f"{y} {c} passes although a level does not ({rows['status'].astype(str).tolist()})")
+        t = ev.targets
+        trows = t[(t["year"].to_numpy() == y) & (t["county"].astype(str).to_numpy() == c)]
+        if len(trows) and not trows["passed"].fillna(False).to_numpy(dtype=bool).all():
+            bad = trows.loc[~trows["passed"].fillna(False).to_numpy(dtype=bool), "target"].astype(str).tolist()
+            problems.append(f"{y} {c} passes although targets are not met: {bad[:3]}")
+    return problems
+
+
+def _property(std: Any, reg: Any, best: dict) -> Callable[[Any], None]:
+    """The property the evaluations check runs for one standard; the richest evaluation goes to ``best``."""
+    from hypothesis import strategies as st
+
+    from ..core.evaluate import evaluate
+    from . import strategies as ees
+
+    lo, hi = _years(std)
+    counties = _county_strategy(reg, std.jurisdiction)
+    years = st.integers(lo, hi)
+    frames = st.one_of(
+        ees.school_frames(years=years, counties=counties, max_years=2, max_counties=2, max_schools=4,
+                          allow_blanks=True, descriptive=True),
+        ees.whole_school_frames(years=years, counties=counties, max_years=1, max_counties=2),
+    )
+    if not std.needed_columns:
+        frames = st.one_of(st.none(), frames)
+
+    def evaluate_one(data: Any) -> None:
+        frame = data.draw(frames, label="frame")
+        if frame is not None:
+            ys = sorted(set(frame["year"].tolist()))
+            cs = sorted(set(frame["county"].astype(str).tolist()))
+            m_years, m_counties, r_counties = st.sampled_from(ys), st.sampled_from(cs), st.sampled_from(cs)
+            n_counties = len(cs)
+        else:
+            ys = [lo, lo + 1]
+            m_years, m_counties, r_counties, n_counties = years, counties, counties, 2
+        metrics = data.draw(st.one_of(st.none(), ees.metrics_frames(
+            std, years=m_years, counties=m_counties, max_years=len(ys), max_counties=n_counties,
+            registry=reg)), label="metrics")
+        recog = data.draw(st.one_of(st.none(), ees.recognitions(
+            counties=r_counties, years=st.integers(min(ys) - 8, max(ys)))), label="recognitions")
+        try:
+            ev = evaluate(frame, std, metrics=metrics, recognitions=recog, registry=reg)
+        except Exception as exc:
+            raise _NotConforming(f"evaluate raised {_describe(exc)}") from exc
+        if frame is not None and ev.evaluated_rows + len(ev.excluded) != ev.input_rows:
+            raise _NotConforming(f"{ev.evaluated_rows} evaluated + {len(ev.excluded)} excluded rows "
+                                 f"!= {ev.input_rows} input rows")
+        problems = _missing_data_failures(ev, frame, std, metrics, recog)
+        if problems:
+            raise _NotConforming("; ".join(problems[:5]))
+        if "ev" not in best or len(best["ev"].verdicts) < len(ev.verdicts):
+            best["ev"] = ev
+
+    return evaluate_one
+
+
+def _check_evaluations(own: _Own, reg: Any, max_examples: int | None, keep: list, run: bool,
+                       shrink: bool = True) -> list[Failure]:
+    """Run Hypothesis over each standard of the plugin; ``keep`` receives (standard, evaluation) pairs,
+    the evaluation with the most county-years seen for each standard, for the formats check.
+
+    A plugin without standards gets the national basic-balance standard, so that its formats
+    have something to render; failures are then not the plugin's and are not reported.
+    """
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    out = []
+    theirs = bool(own.standards)
+    standards = list(own.standards) or [reg.standards["cn.basic-balance-2012"]]
+    report = run and theirs
+    for std in standards:
+        best: dict[str, Any] = {}
+        settings_ = _hypothesis_settings(max_examples if report else 2, shrink)
+        test = settings_(given(st.data())(_property(std, reg, best)))
+        try:
+            test()
+        except _NotConforming as exc:
+            if report:
+                out.append(Failure("evaluations", f"standard {std.id!r}", _describe(exc)))
+        except Exception as exc:  # noqa: BLE001 - the kit itself or Hypothesis failed
+            if report:
+                out.append(Failure("evaluations", f"standard {std.id!r}",
+                                   f"could not be exercised: {_describe(exc)}"))
+        if "ev" in best:
+            keep.append((std, best["ev"]))
+    return out
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def _track_result(own: _Own, reg: Any) -> Any:
+    """A TrackResult of one of the plugin's schedules (or any registered one) on made-up recognitions."""
+    import pandas as pd
+
+    from ..core.schedules import Milestone, PhasedSchedule
+    from ..core.sources import Source
+    from ..core.track import track
+
+    schedule = (own.schedules or list(reg.schedules.values()) or [None])[0]
+    if schedule is None:
+        schedule = PhasedSchedule("cn.conformance", "示例推进计划", "cn", "basic-balance", 2011, 3,
+                                  (Milestone(2013, 1), Milestone(2015, 3)), Source("示例〔2011〕1号"))
+    names = sorted(reg.counties(schedule.jurisdiction)) or ["甲县", "乙县", "丙县"]
+    names = names[: max(1, min(len(names), schedule.total))]
+    start = schedule.start
+    recog = pd.DataFrame({"county": names, "year": [start + 1 + i for i in range(len(names))],
+                          "kind": schedule.recognition})
+    return track(schedule, recog, registry=reg)
+
+
+def _check_formats(own: _Own, reg: Any, evaluations: list) -> list[Failure]:
+    from ..reports.render import render
+
+    out = []
+    builtin = [f for f in reg.report_formats.values() if reg.owners.get(f.id) == "eduequity"]
+    formats = list({f.id: f for f in own.formats + builtin}.values())
+    track_result = None
+    for fmt in formats:
+        subject = getattr(fmt, "subject", "evaluation")
+        subjects = []
+        if subject in ("evaluation", "any"):
+            subjects += [ev for _, ev in evaluations]
+        if subject in ("track", "any"):
+            if track_result is None:
+                try:
+                    track_result = _track_result(own, reg)
+                except Exception as exc:  # noqa: BLE001
+                    out.append(Failure("formats", f"report format {fmt.id!r}",
+                                       f"no TrackResult to render: {_describe(exc)}"))
+                    continue
+            subjects.append(track_result)
+        for obj in subjects:
+            what = getattr(getattr(obj, "standard", None), "id", None) or obj.schedule.id
+            try:
+                text = render(obj, fmt.id, registry=reg)
+            except Exception as exc:  # noqa: BLE001 - the finding
+                out.append(Failure("formats", f"report format {fmt.id!r}",
+                                   f"raised rendering a generated result of {what!r}: {_describe(exc)}"))
+                break
+            if not isinstance(text, str | bytes) or not text:
+                out.append(Failure("formats", f"report format {fmt.id!r}",
+                                   f"rendered {type(text).__name__} {text!r:.40}, expected non-empty str or bytes"))
+                break
+            if getattr(fmt, "writer", "") == "json":
+                try:
+                    json.loads(text)
+                except ValueError as exc:
+                    out.append(Failure("formats", f"report format {fmt.id!r}", f"is not valid JSON: {exc}"))
+                    break
+    return out
