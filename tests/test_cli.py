@@ -31,7 +31,10 @@ def test_evaluate_a_chinese_csv_with_units(tmp_path):
     r = run("evaluate", str(EXAMPLE), "--standard", "cn.basic-balance-2012", "--out", str(out))
     assert r.exit_code == 0, r.output
     text = out.read_text(encoding="utf-8")
-    assert "composite_cv" in text and "米易县" in text
+    assert "综合差异系数" in text and "米易县" in text  # Chinese headers by default
+    en = tmp_path / "en.md"
+    assert run("evaluate", str(EXAMPLE), "-s", "cn.basic-balance-2012", "--lang", "en", "--out", str(en)).exit_code == 0
+    assert "composite_cv" in en.read_text(encoding="utf-8")
     xlsx = tmp_path / "report.xlsx"
     assert run("evaluate", str(EXAMPLE), "-s", "cn.basic-balance-2012", "--format", "xlsx",
                "--out", str(xlsx)).exit_code == 0

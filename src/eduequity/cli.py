@@ -98,9 +98,10 @@ def plugins() -> None:
 @click.option("--recognitions", type=click.Path(path_type=Path), help="CSV of county, year[, kind].")
 @click.option("--format", "fmt", default="markdown", show_default=True, help="Report format id.")
 @click.option("--out", type=click.Path(path_type=Path), help="Write the report here instead of printing it.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report headers.")
 @_guard
 def evaluate(file: Path, standard: str, metrics: Path | None, recognitions: Path | None, fmt: str,
-             out: Path | None) -> None:
+             out: Path | None, lang: str) -> None:
     """Evaluate FILE (CSV, XLSX or Parquet of school sections) against a standard."""
     import pandas as pd
 
@@ -110,7 +111,7 @@ def evaluate(file: Path, standard: str, metrics: Path | None, recognitions: Path
     m = pd.read_csv(metrics, encoding="utf-8-sig") if metrics else None
     r = pd.read_csv(recognitions, encoding="utf-8-sig") if recognitions else None
     ev = ee.evaluate(frame, standard, metrics=m, recognitions=r)
-    _emit(ee.render(ev, fmt), out)
+    _emit(ee.render(ev, fmt, lang=lang), out)
     counts = ev.verdicts["status"].value_counts()
     click.echo(f"{ev.standard.id}: {len(ev.verdicts)} county-years — "
                + ", ".join(f"{k} {n}" for k, n in counts.items() if n), err=True)
@@ -122,15 +123,16 @@ def evaluate(file: Path, standard: str, metrics: Path | None, recognitions: Path
 @click.option("--as-of", type=int, help="The year to judge at (default: the latest recognition).")
 @click.option("--format", "fmt", default="markdown", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report headers.")
 @_guard
-def track(schedule: str, file: Path, as_of: int | None, fmt: str, out: Path | None) -> None:
+def track(schedule: str, file: Path, as_of: int | None, fmt: str, out: Path | None, lang: str) -> None:
     """Track FILE (CSV of county, year[, kind]) against SCHEDULE."""
     import pandas as pd
 
     import eduequity as ee
 
     result = ee.track(schedule, pd.read_csv(file, encoding="utf-8-sig"), as_of=as_of)
-    _emit(ee.render(result, fmt), out)
+    _emit(ee.render(result, fmt, lang=lang), out)
 
 
 @main.command()

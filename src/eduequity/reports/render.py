@@ -12,8 +12,10 @@ from ..core.track import TrackResult
 from . import html, markdown, views, xlsx
 
 
-def render(obj: Any, format_id: str, *, registry: Registry | None = None) -> str | bytes:
+def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: str | None = None) -> str | bytes:
     """Render ``obj`` (an Evaluation, a TrackResult, or a list of them) as ``format_id``.
+
+    ``lang`` ("zh" or "en") overrides the format's language for column headers.
 
     Output is deterministic: the same evaluation gives byte-identical text
     (sorted keys, stable row order, no timestamps).
@@ -31,7 +33,7 @@ def render(obj: Any, format_id: str, *, registry: Registry | None = None) -> str
         data = [converter.unstructure(e) for e in items]
         return json.dumps(data if isinstance(obj, list | tuple) else data[0], ensure_ascii=False, sort_keys=True,
                           indent=1, allow_nan=False) + "\n"
-    blocks = views.blocks(items, fmt, reg)
+    blocks = views.relabel(views.blocks(items, fmt, reg), lang or fmt.lang)
     if fmt.writer == "html":
         return html.write(blocks, fmt.title)
     if fmt.writer == "xlsx":

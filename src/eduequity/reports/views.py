@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..core.evaluation import Evaluation
 from ..core.track import TrackResult
-from . import charts, tables
+from . import charts, labels, tables
 from .formats import DEFAULT_SECTIONS
 
 
@@ -118,3 +118,8 @@ def _table(sec, df: pd.DataFrame, suffix: str) -> list[Block]:
     else:
         out.append(Table(df, title))
     return out
+
+
+def relabel(blocks: list[Block], lang: str) -> list[Block]:
+    """Headers for people in ``lang``; the frames keep their names for programs."""
+    return [attrs.evolve(b, frame=labels.relabel(b.frame, lang)) if isinstance(b, Table) else b for b in blocks]

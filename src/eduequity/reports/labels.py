@@ -1,0 +1,39 @@
+"""Column labels for people: Chinese by default, the library's own names in English.
+
+Programs read ``ev.counties["composite_cv"]``; a bureau reads 综合差异系数. Labels
+apply to headers only, in the writers for people (Markdown, HTML, XLSX); JSON
+keeps the names a program uses.
+"""
+
+from __future__ import annotations
+
+from ..core.columns import BY_NAME
+
+ZH = {
+    "year": "年份", "county": "县（市、区）", "level": "学段", "indicator": "指标", "school_id": "学校标识码",
+    "school_name": "学校名称", "school_type": "办学类型", "row": "行号", "reason": "原因", "reasons": "原因",
+    "passed": "是否达标", "status": "状态", "schools": "学校数", "students": "学生数",
+    "composite_cv": "综合差异系数", "composite_limit": "综合差异系数限值",
+    "schools_met": "达标学校数", "schools_not_met": "未达标学校数", "schools_not_assessable": "无法评估学校数",
+    "mean": "全县平均值", "cv": "差异系数", "limit": "限值", "missing": "缺数据学校",
+    "value": "值", "threshold": "标准", "floor": "最低值", "met": "是否达到", "school_passed": "学校是否达标",
+    "target": "目标", "metric": "指标项", "op": "比较", "required": "要求", "deadline": "期限",
+    "approximate": "约数（左右）",
+    "required_count": "要求数", "achieved": "已认定数", "share": "占比", "recognised": "已认定", "unrecognised": "未认定",
+    "target_year": "计划年份", "recognised_year": "认定年份", "cumulative": "累计", "planned": "规划",
+}
+
+
+def header(column: str, lang: str) -> str:
+    if lang != "zh":
+        return column
+    if column in ZH:
+        return ZH[column]
+    col = BY_NAME.get(column)
+    return col.zh if col is not None else column
+
+
+def relabel(df, lang: str):
+    if lang != "zh":
+        return df
+    return df.rename(columns={c: header(c, lang) for c in df.columns})
