@@ -86,3 +86,21 @@ def composite_by_year(ev) -> str:
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8, frameon=False)
     return _svg(fig)
+
+
+def threshold_heatmap(ev, limit: int = 40) -> str:
+    """Schools × thresholds: each value as a share of its threshold (the schools furthest below first)."""
+    plt = _pyplot()
+    s = ev.schools
+    latest = s[s["year"] == s["year"].max()]
+    ratio = latest.assign(ratio=(latest["value"] / latest["threshold"]).clip(upper=1.5),
+                          school=latest["county"].astype(str) + " " + latest["school_id"].astype(str))
+    wide = ratio.pivot_table(index="school", columns="indicator", values="ratio", observed=True, aggfunc="first")
+    wide = wide.loc[wide.min(axis=1).sort_values(kind="stable").index[:limit]]
+    fig, ax = plt.subplots(figsize=(1.2 * len(wide.columns) + 3, 0.28 * len(wide) + 1.5))
+    im = ax.imshow(wide.to_numpy(dtype=float), cmap="RdYlGn", vmin=0.5, vmax=1.5, aspect="auto")
+    ax.set_xticks(range(len(wide.columns)), [str(c) for c in wide.columns], rotation=30, ha="right")
+    ax.set_yticks(range(len(wide)), list(wide.index), fontsize=7)
+    ax.set_title(f"学校达标情况（{int(s['year'].max())}年，值/标准）school value / threshold")
+    fig.colorbar(im, ax=ax, fraction=0.03)
+    return _svg(fig)

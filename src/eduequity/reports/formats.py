@@ -21,7 +21,7 @@ FRAMES = {
     "track": ("milestones", "counties", "cumulative"),
 }
 TABLES = ("cv_table", "progress")  # derived tables, reports/tables.py
-CHARTS = ("cumulative", "composite_by_year")  # reports/charts.py
+CHARTS = ("cumulative", "composite_by_year", "threshold_heatmap")  # reports/charts.py
 
 
 @attrs.frozen
@@ -69,6 +69,8 @@ class ReportFormat:
 
 EVALUATION_SECTIONS = (
     Section("verdicts", "县域结论 Verdicts"),
+    Section(chart="composite_by_year", title="各县综合差异系数 Composite CV by county and year"),
+    Section(chart="threshold_heatmap", title="学校 × 标准 Schools against their thresholds"),
     Section("counties", "分学段结果 By level"),
     Section("indicators", "指标与差异系数 Indicators and CVs"),
     Section("targets", "指标目标 Targets"),

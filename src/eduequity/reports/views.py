@@ -45,10 +45,12 @@ class Chart:
 
 
 Block = Heading | Para | Table | Chart
-CHARTS = {"cumulative": charts.cumulative, "composite_by_year": charts.composite_by_year}
+CHARTS = {"cumulative": charts.cumulative, "composite_by_year": charts.composite_by_year,
+          "threshold_heatmap": charts.threshold_heatmap}
 CHART_APPLIES = {
     "cumulative": lambda tr: True,
     "composite_by_year": lambda ev: "composite_cv" in ev.counties.columns and len(ev.counties) > 0,
+    "threshold_heatmap": lambda ev: len(ev.schools) > 0,
 }
 
 
