@@ -180,3 +180,22 @@ def test_the_cv_table_of_a_targets_only_evaluation_is_empty_not_an_error():
     ev = ee.evaluate(None, "cn.basic-balance-2012", metrics=obs)
     t = tables.cv_table(ev)
     assert len(t) == 0 and list(t.columns[:6]) == ["年份", "序号", "市", "县", "学校类别", "类型"]
+
+
+def test_a_misspelt_county_in_the_metrics_of_a_listing_jurisdiction_is_an_input_error():
+    from test_registry import CityPlugin
+
+    reg = ee.registry(plugins=[CityPlugin()], entry_points=False)
+    base = ee.registry().standards["cn.basic-balance-2012"]
+    data = ee.converter.unstructure(base)
+    data.update(id="testcity.cv", jurisdiction="testcity")
+    for part in ("rules", "targets"):
+        for x in data[part]:
+            x["id"] = x["id"].replace("cn.basic-balance-2012", "testcity.cv")
+    local = ee.converter.structure(data, ee.Standard)
+    obs = pd.DataFrame({"year": [2016, 2016], "county": ["甲区", "测试甲区"], "metric": "public_satisfaction",
+                        "value": [0.9, 0.9]})
+    with pytest.raises(ee.InputError) as info:
+        ee.evaluate(None, local, metrics=obs, registry=reg)
+    [p] = info.value.problems
+    assert (p.row, p.column, p.value) == (1, "county", "测试甲区") and "甲区" in p.expected

@@ -58,6 +58,9 @@ def evaluate(
     _check_columns(frame, std)
     frame, canon = _canonical_counties(frame, std, reg)
     if canon:
+        _check_places(observations, canon, std, reg, "metrics")
+        if recog is not None:
+            _check_places(recog, canon, std, reg, "recognitions", allow_jurisdictions=False)
         observations = observations.assign(county=observations["county"].map(lambda c: canon.get(c, c)))
         if recog is not None:
             recog = recog.assign(county=recog["county"].map(lambda c: canon.get(c, c)))
@@ -146,6 +149,23 @@ def _canonical_counties(frame: pd.DataFrame, std: Standard, reg: Registry) -> tu
         return frame, canon
     renamed = frame["county"].astype("str").map(canon).astype("category")
     return frame.assign(county=renamed), canon
+
+
+def _check_places(df: pd.DataFrame, canon: dict[str, str], std: Standard, reg: Registry, source: str,
+                  allow_jurisdictions: bool = True) -> None:
+    """Observed places must be counties of the jurisdiction (or, for metrics, a jurisdiction id):
+    a misspelt county would otherwise add a silent row while the real one reads not assessable."""
+    ids = set(reg.jurisdictions) if allow_jurisdictions else set()
+    names = df["county"].astype("str")
+    bad = ~names.isin(list(canon)) & ~names.isin(list(ids))
+    if bad.any():
+        known = list(canon)
+        raise InputError([
+            Problem(int(i), "county", n, f"a county of {std.jurisdiction}"
+                    + (" or a jurisdiction id" if allow_jurisdictions else "")
+                    + f" (closest: {', '.join(closest(n, known)) or 'none'})")
+            for i, n in zip(np.flatnonzero(bad.to_numpy()), names[bad], strict=True)
+        ], source=source)
 
 
 def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, np.ndarray | None]:

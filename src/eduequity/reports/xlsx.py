@@ -20,6 +20,7 @@ from .views import Chart, Heading, Para, Table
 FAIL = {"not met", "missed", "late", "未达标", "behind"}
 FIXED = datetime(2000, 1, 1)
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -107,5 +108,9 @@ def _normalise_zip(data: bytes) -> bytes:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time into "modified" whatever the workbook says.
+                data = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(fixed, data)
     return out.getvalue()
