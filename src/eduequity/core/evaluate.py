@@ -190,7 +190,7 @@ def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, np.ndarr
 def _context(frame: pd.DataFrame, g: Groups, std: Standard) -> Context:
     """Indicator values and moments, with sections put in (group, school id) order first."""
     values, means, cvs, missing = {}, {}, {}, {}
-    ids = pd.Categorical(frame["school_id"].to_numpy())  # sorted categories: codes order like ids
+    ids = _sorted_codes(frame["school_id"])
     order = np.lexsort((ids.codes, g.codes))
     g = g.take(order)
     school_ids = ids[order]
@@ -203,6 +203,20 @@ def _context(frame: pd.DataFrame, g: Groups, std: Standard) -> Context:
         means[key], cvs[key] = weighted_moments(g, x)
         missing[key] = _missing_schools(g, x, school_ids)
     return Context(g, values, means, cvs, missing, school_ids, {i.key: i for i in std.indicators})
+
+
+def _sorted_codes(values: pd.Series) -> pd.Categorical:
+    """School ids as a categorical with sorted categories, sorting only the distinct ids.
+
+    Factorizing 3 million ids is cheap; sorting them is not. Sorting the ~200
+    thousand distinct ones and renumbering gives the same codes.
+    """
+    codes, uniq = pd.factorize(values)
+    uniq = np.asarray(uniq, dtype=object)
+    order = np.argsort(uniq, kind="stable")
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq))
+    return pd.Categorical.from_codes(rank[codes], categories=pd.Index(uniq[order], dtype="str"))
 
 
 def _missing_schools(g: Groups, x: np.ndarray, ids: pd.Categorical) -> np.ndarray:
@@ -265,39 +279,74 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevalu
     """Kleene AND per (year, county) over every criterion: each level's rules, each target row.
 
     A county whose schools were all excluded gets a row too, not assessable, with the reason.
+    Reasons are written only for criteria that are not a pass, and joined per county
+    with one ``np.add.reduceat`` rather than a Python join per group.
     """
-    county_str = g.keys["county"].astype("str").to_numpy()
-    parts = [pd.DataFrame({"year": g.keys["year"].to_numpy(), "county": county_str,
-                           "passed": o.passed, "reason": o.reason}) for o in outcomes]
+    year, county, passed, reason = [], [], [], []
+    county_str = g.keys["county"].astype("str").to_numpy(dtype=object)
+    for o in outcomes:
+        year.append(g.keys["year"].to_numpy())
+        county.append(county_str)
+        passed.append(o.passed)
+        reason.append(np.asarray(o.reason, dtype=object))
     if len(unevaluated):
-        parts.append(unevaluated.assign(
-            passed=pd.array([pd.NA] * len(unevaluated), dtype="boolean"),
-            reason="无纳入计算的学校 no school of the county was evaluated (see excluded)"))
+        year.append(unevaluated["year"].to_numpy())
+        county.append(unevaluated["county"].to_numpy(dtype=object))
+        passed.append(pd.array([pd.NA] * len(unevaluated), dtype="boolean"))
+        reason.append(np.full(len(unevaluated), "无纳入计算的学校 no school of the county was evaluated (see excluded)",
+                              dtype=object))
     if len(targets):
         t = targets
-        na_reason = np.where(t["status"].to_numpy() == verdicts.PENDING, "未到期 pending", "无观测值 no observation")
-        reason = np.where(t["passed"].isna().to_numpy(),
-                          t["target"].astype(str).to_numpy() + ": " + na_reason,
-                          t["target"].astype(str).to_numpy() + ": " + t["metric"].astype(str).to_numpy()
-                          + " = " + np.char.mod("%g", t["value"].to_numpy(dtype=float)) + ", required "
-                          + t["op"].astype(str).to_numpy() + " " + np.char.mod("%g", t["required"].to_numpy(dtype=float)))
-        parts.append(pd.DataFrame({"year": t["year"].to_numpy(), "county": t["county"].astype(str).to_numpy(),
-                                   "passed": t["passed"].array, "reason": reason}))
-    crit = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        {"year": pd.Series(dtype="int64"), "county": pd.Series(dtype="str"),
-         "passed": pd.Series(dtype="boolean"), "reason": pd.Series(dtype="str")})
-    codes, uniq = pd.factorize(pd.MultiIndex.from_arrays([crit["year"], crit["county"]]), sort=True)
+        p = t["passed"].array
+        reason.append(_target_reasons(t, ~np.asarray(p.fillna(False), dtype=bool)))
+        year.append(t["year"].to_numpy())
+        county.append(t["county"].to_numpy(dtype=object))
+        passed.append(p)
+    if not year:
+        return pd.DataFrame({"year": pd.Series(dtype="int64"), "county": pd.Series(dtype="str"),
+                             "passed": pd.Series(dtype="boolean"), "status": pd.Categorical([], dtype=verdicts.STATUS_DTYPE),
+                             "reasons": pd.Series(dtype="str")})
+    year_all = np.concatenate(year).astype(np.int64)
+    ycodes, years = pd.factorize(year_all, sort=True)
+    ccodes, names = pd.factorize(np.concatenate(county), sort=True)
+    codes, uniq = pd.factorize(ycodes.astype(np.int64) * len(names) + ccodes, sort=True)
+    codes = codes.astype(np.intp)
     n = len(uniq)
-    passed = verdicts.all_of(codes.astype(np.intp), pd.array(crit["passed"], dtype="boolean"), n)
-    keys = uniq.to_frame(index=False, name=["year", "county"])
-    open_ = crit["passed"].fillna(False).to_numpy(dtype=bool) == False  # noqa: E712 - not a definite pass
-    reasons = pd.Series("", index=np.arange(n), dtype=object)
+    crit_passed = pd.array(np.concatenate([np.asarray(x.fillna(False), dtype=bool) for x in passed]), dtype="boolean")
+    crit_passed[np.concatenate([np.asarray(x.isna()) for x in passed])] = pd.NA
+    verdict = verdicts.all_of(codes, crit_passed, n)
+    reasons = np.full(n, "", dtype=object)
+    open_ = ~np.asarray(crit_passed.fillna(False), dtype=bool)  # not a definite pass
     if open_.any():
-        joined = pd.Series(crit["reason"].to_numpy()[open_]).groupby(codes[open_]).agg("; ".join)
-        reasons[joined.index.to_numpy()] = joined.to_numpy()
-    out = keys.assign(passed=passed, status=verdicts.status(passed), reasons=reasons.astype("str").to_numpy())
-    out["year"] = out["year"].astype("int64")
-    out["county"] = out["county"].astype("str")
+        order = np.argsort(codes[open_], kind="stable")
+        c = codes[open_][order]
+        text = np.concatenate(reason)[open_][order] + "; "
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+        reasons[c[starts]] = [r[:-2] for r in np.add.reduceat(text, starts)]
+    uniq = np.asarray(uniq, dtype=np.int64)
+    return pd.DataFrame({
+        "year": np.asarray(years)[uniq // len(names)].astype(np.int64),
+        "county": pd.array(np.asarray(names, dtype=object)[uniq % len(names)], dtype="str"),
+        "passed": verdict, "status": verdicts.status(verdict), "reasons": pd.array(reasons, dtype="str"),
+    })
+
+
+def _target_reasons(t: pd.DataFrame, open_: np.ndarray) -> np.ndarray:
+    """Why each open target row is not a pass ("" for a pass); text built for open rows only."""
+    out = np.full(len(t), "", dtype=object)
+    if not open_.any():
+        return out
+    sub = t[open_]
+    ids = sub["target"].astype(str).to_numpy(dtype=object)
+    na = sub["passed"].isna().to_numpy()
+    pending = sub["status"].astype(str).to_numpy() == verdicts.PENDING
+    value = sub["value"].to_numpy(dtype=float)
+    required = sub["required"].to_numpy(dtype=float)
+    text = np.where(na, ids + ": " + np.where(pending, "未到期 pending", "无观测值 no observation"),
+                    ids + ": " + sub["metric"].astype(str).to_numpy(dtype=object) + " = "
+                    + np.char.mod("%g", value).astype(object) + ", required " + sub["op"].astype(str).to_numpy(dtype=object)
+                    + " " + np.char.mod("%g", required).astype(object))
+    out[open_] = text
     return out
 
 
