@@ -116,37 +116,12 @@ class Registry:
             node = tree[cl.jurisdiction]
             tree[cl.jurisdiction] = attrs.evolve(node, counties=tuple(cl.counties))
 
-        standards: dict[str, Standard] = {}
-        std_owner: dict[str, str] = {}
-        for dist, item in self._call("eduequity_standards"):
-            if isinstance(item, str | Path):
-                try:
-                    item = load(item)
-                except (OSError, ValueError) as exc:
-                    raise PluginError(str(exc), distribution=dist, hook="eduequity_standards") from exc
-            _expect(item, Standard, dist, "eduequity_standards")
-            if item.jurisdiction not in tree:
-                raise PluginError(f"standard {item.id!r} names unknown jurisdiction {item.jurisdiction!r}",
-                                  distribution=dist, hook="eduequity_standards")
-            _unique(std_owner, item.id, dist, "standard", "eduequity_standards")
-            standards[item.id] = item
-
+        std_owner: dict[str, str] = {}  # standards and schedules share one id space
+        standards = self._data("eduequity_standards", Standard, load, tree, std_owner)
         for sid in list(standards):
             standards[sid] = self._adopted(standards, sid, std_owner, ())
-
-        schedules: dict[str, PhasedSchedule] = {}
-        for dist, item in self._call("eduequity_schedules"):
-            if isinstance(item, str | Path):
-                try:
-                    item = from_toml(item, PhasedSchedule)
-                except (OSError, ValueError) as exc:
-                    raise PluginError(str(exc), distribution=dist, hook="eduequity_schedules") from exc
-            _expect(item, PhasedSchedule, dist, "eduequity_schedules")
-            if item.jurisdiction not in tree:
-                raise PluginError(f"schedule {item.id!r} names unknown jurisdiction {item.jurisdiction!r}",
-                                  distribution=dist, hook="eduequity_schedules")
-            _unique(std_owner, item.id, dist, "schedule", "eduequity_schedules")
-            schedules[item.id] = item
+        schedules = self._data("eduequity_schedules", PhasedSchedule,
+                               lambda path: from_toml(path, PhasedSchedule), tree, std_owner)
 
         formats: dict[str, Any] = {}
         fmt_owner: dict[str, str] = {}
@@ -160,6 +135,24 @@ class Registry:
         self.schedules: Mapping[str, PhasedSchedule] = MappingProxyType(schedules)
         self.report_formats: Mapping[str, Any] = MappingProxyType(formats)
         self.owners: Mapping[str, str] = MappingProxyType({**owner, **std_owner, **fmt_owner})
+
+    def _data(self, hook: str, cls: type, read, tree: dict, owner: dict[str, str]) -> dict:
+        """Objects (or paths to their TOML files) from ``hook``, checked and keyed by id."""
+        out: dict = {}
+        what = hook.removeprefix("eduequity_").rstrip("s")
+        for dist, item in self._call(hook):
+            if isinstance(item, str | Path):
+                try:
+                    item = read(item)
+                except (OSError, ValueError) as exc:
+                    raise PluginError(str(exc), distribution=dist, hook=hook) from exc
+            _expect(item, cls, dist, hook)
+            if item.jurisdiction not in tree:
+                raise PluginError(f"{what} {item.id!r} names unknown jurisdiction {item.jurisdiction!r}",
+                                  distribution=dist, hook=hook)
+            _unique(owner, item.id, dist, what, hook)
+            out[item.id] = item
+        return out
 
     def _adopted(self, standards: dict[str, Standard], sid: str, owner: dict[str, str], seen: tuple) -> Standard:
         """Resolve ``adopts`` (chains too): the base's rules under this standard's ids."""
