@@ -49,33 +49,62 @@ class Context:
     indicators: dict  # key -> Indicator
 
 
-def _text(*parts) -> np.ndarray:
-    """Element-wise string concatenation of arrays and scalars (vectorised)."""
-    out = np.asarray(parts[0], dtype=object).astype(str)
-    for p in parts[1:]:
-        out = np.char.add(out, np.asarray(p, dtype=object).astype(str))
-    return out.astype(object)
+@attrs.frozen
+class _Num:
+    """Numbers formatted only where a text is actually written."""
+
+    values: np.ndarray = attrs.field(eq=False)
+    spec: str = "%.3f"
 
 
-def _fmt(x: np.ndarray, spec: str = "%.3f") -> np.ndarray:
-    return np.char.mod(spec, np.asarray(x, dtype=float))
+def _fmt(x: np.ndarray, spec: str = "%.3f") -> _Num:
+    return _Num(np.asarray(x, dtype=float), spec)
+
+
+def _text(*parts, where: np.ndarray) -> np.ndarray:
+    """Concatenate scalars and per-group arrays, only at ``where`` ("" elsewhere).
+
+    Reasons are needed for the groups that fail or cannot be assessed, a small
+    share of 85 thousand county-levels a year: text is built for those alone.
+    """
+    out = np.full(len(where), "", dtype=object)
+    idx = np.flatnonzero(where)
+    if not len(idx):
+        return out
+    acc = np.full(len(idx), "", dtype=object)
+    for p in parts:
+        if isinstance(p, _Num):
+            acc = acc + np.char.mod(p.spec, p.values[idx]).astype(object)
+        elif isinstance(p, np.ndarray):
+            acc = acc + p[idx].astype(str).astype(object)
+        else:
+            acc = acc + str(p)
+    out[idx] = acc
+    return out
+
+
+def _lead(g: Groups, title: str) -> tuple:
+    """"小学 综合差异系数: " as parts for ``_text``, so it is only built where needed."""
+    return (level_names(g), " ", title, ": ")
 
 
 def level_names(groups: Groups) -> np.ndarray:
     return np.array([LEVEL_ZH[lv] for lv in LEVELS], dtype=object)[groups.keys["level"].cat.codes.to_numpy()]
 
 
-def not_assessable_reason(ctx: Context, keys: tuple[str, ...], lead: np.ndarray) -> np.ndarray:
+def not_assessable_reason(ctx: Context, keys: tuple[str, ...], lead: tuple, where: np.ndarray) -> np.ndarray:
     """Why a group's CV is missing: the schools with blank cells, or a zero mean."""
     reason = np.full(ctx.groups.n, "", dtype=object)
     for key in keys:
         miss = ctx.missing[key]
-        zero = ctx.means[key] == 0
+        has = (miss != "") & where
+        zero = (ctx.means[key] == 0) & ~has & where
         label = ctx.indicators[key].zh
-        add = np.where(miss != "", _text(label, " 缺数据的学校 (missing data): ", miss),
-                       np.where(zero, _text(label, " 全县平均值为0，差异系数无定义 (mean is 0)"), ""))
-        reason = np.where((add != "") & (reason != ""), _text(reason, "; ", add), np.where(add != "", add, reason))
-    return np.where(reason != "", _text(lead, "无法评估 not assessable — ", reason), "")
+        add = np.where(zero, label + " 全县平均值为0，差异系数无定义 (mean is 0)",
+                       _text(label, " 缺数据的学校 (missing data): ", miss, where=has))
+        both = (add != "") & (reason != "")
+        reason = np.where(both, _text(reason, "; ", add, where=both), np.where(add != "", add, reason))
+    return _text(*lead, "无法评估 not assessable — ", reason, where=reason != "")
 
 
 def _decimal_product(a: float, values: np.ndarray) -> np.ndarray:
@@ -99,7 +128,7 @@ def _(rule: Dispersion, ctx: Context) -> Outcome:
     level = g.keys["level"].cat.codes.to_numpy()
     limit = rule.limit.array()[level]
     cite = rule.source.cite()
-    lead = _text(level_names(g), " ", rule.title, ": ")
+    lead = _lead(g, rule.title)
     applies = ~np.isnan(limit)  # a level with no limit is not held to this rule (as for thresholds)
     if rule.aggregate == "mean":
         cv = np.mean(np.vstack([ctx.cvs[k] for k in rule.indicators]), axis=0)
@@ -107,9 +136,9 @@ def _(rule: Dispersion, ctx: Context) -> Outcome:
         ok = compare(rule.op, cv, limit) | ~applies
         passed = verdicts.boolean(ok, known | ~applies)
         fail = known & ~ok
-        reason = np.where(fail, _text(lead, _fmt(cv), "，超出限值 over the limit ", SYMBOL[rule.op], " ",
-                                      _fmt(limit, "%g"), " (", cite, ")"),
-                          np.where(applies, not_assessable_reason(ctx, rule.indicators, lead), ""))
+        reason = np.where(fail, _text(*lead, _fmt(cv), "，超出限值 over the limit ", SYMBOL[rule.op], " ",
+                                      _fmt(limit, "%g"), " (", cite, ")", where=fail),
+                          not_assessable_reason(ctx, rule.indicators, lead, applies & ~known))
         column = rule.column or rule.id
         return Outcome(rule.id, passed, np.where(passed.fillna(False).to_numpy(dtype=bool), "", reason),
                        columns={column: cv, column.removesuffix("_cv") + "_limit": limit})
@@ -122,16 +151,17 @@ def _(rule: Dispersion, ctx: Context) -> Outcome:
         limits[k] = (limit, verdicts.boolean(ok, known & applies))  # <NA> where the level has no limit
         parts_passed.append(p)
         fail = known & ~ok
-        msg = np.where(fail, _text(ctx.indicators[k].zh, " ", _fmt(cv), "，限值 limit ", SYMBOL[rule.op], " ",
-                                   _fmt(limit, "%g")), "")
-        reasons = np.where((msg != "") & (reasons != ""), _text(reasons, "; ", msg),
-                           np.where(msg != "", msg, reasons))
+        msg = _text(ctx.indicators[k].zh, " ", _fmt(cv), "，限值 limit ", SYMBOL[rule.op], " ", _fmt(limit, "%g"),
+                    where=fail)
+        both = fail & (reasons != "")
+        reasons = np.where(both, _text(reasons, "; ", msg, where=both), np.where(fail, msg, reasons))
     stacked = pd.array(np.concatenate([np.asarray(p.fillna(False), dtype=bool) for p in parts_passed]), dtype="boolean")
     stacked[np.concatenate([np.asarray(p.isna()) for p in parts_passed])] = pd.NA
     passed = verdicts.all_of(np.tile(np.arange(g.n), len(parts_passed)), stacked, g.n)
     failed = ~passed.fillna(True).to_numpy(dtype=bool)
-    reason = np.where(failed, _text(lead, "差异系数超过限值 CV over the limit: ", reasons, " (", cite, ")"),
-                      np.where(applies, not_assessable_reason(ctx, rule.indicators, lead), ""))
+    unknown = np.asarray(passed.isna())
+    reason = np.where(failed, _text(*lead, "差异系数超过限值 CV over the limit: ", reasons, " (", cite, ")", where=failed),
+                      not_assessable_reason(ctx, rule.indicators, lead, unknown))
     return Outcome(rule.id, passed, np.where(passed.fillna(False).to_numpy(dtype=bool), "", reason), limits=limits)
 
 
@@ -162,10 +192,11 @@ def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
     n_fail = g.count(definitely_fails)
     n_na = g.count(~definitely_passes & ~definitely_fails)
     n_ok = g.count(definitely_passes)
-    lead = _text(level_names(g), " ", rule.title, ": ")
-    reason = np.where(n_fail > 0, _text(lead, n_fail, " 所学校未达标 schools fail (", rule.source.cite(), ")"),
-                      np.where(n_na > 0, _text(lead, "无法评估 not assessable — ", n_na,
-                                               " 所学校缺数据 schools have missing data"), ""))
+    lead = _lead(g, rule.title)
+    reason = np.where(n_fail > 0, _text(*lead, n_fail, " 所学校未达标 schools fail (", rule.source.cite(), ")",
+                                        where=n_fail > 0),
+                      _text(*lead, "无法评估 not assessable — ", n_na, " 所学校缺数据 schools have missing data",
+                            where=(n_fail == 0) & (n_na > 0)))
     # Evidence, one row per (section, threshold); sections are already in (group, school)
     # order, whatever the input order. Keys as categoricals so it stays cheap.
     rows = np.repeat(np.arange(n_rows), len(keys))
@@ -223,12 +254,12 @@ def trend(rule: Trend, g: Groups, value: np.ndarray, recognitions: pd.DataFrame 
     known = ~np.isnan(value) & ~np.isnan(prev) & known_after
     ok = compare("<=", value, prev)
     passed = verdicts.boolean(ok | ~judged, known | ~judged)
-    lead = _text(level_names(g), " ", rule.title, ": ")
-    reason = np.where(judged & known & ~ok,
-                      _text(lead, _fmt(value), " 高于上一年 rose from ", _fmt(prev), " (", prev_year, ", ",
-                            rule.source.cite(), ")"),
-                      np.where(judged & ~known, _text(lead, "无法评估 not assessable — 无上一年数据或认定信息 "
-                                                            "no earlier year or recognition to compare"), ""))
+    lead = _lead(g, rule.title)
+    rose = judged & known & ~ok
+    reason = np.where(rose, _text(*lead, _fmt(value), " 高于上一年 rose from ", _fmt(prev), " (", prev_year, ", ",
+                                  rule.source.cite(), ")", where=rose),
+                      _text(*lead, "无法评估 not assessable — 无上一年数据或认定信息 "
+                                   "no earlier year or recognition to compare", where=judged & ~known))
     return Outcome(rule.id, passed, reason), _trend_rows(rule, keys, year, level, judged, value, prev, passed)
 
 
