@@ -243,26 +243,35 @@ def _counties(g: Groups, outcomes: list[Outcome]) -> pd.DataFrame:
 
 
 def _indicators(g: Groups, ctx: Context, outcomes: list[Outcome], std: Standard) -> pd.DataFrame:
+    """One row per (group, indicator), laid out group-major so no sort is needed: the
+    groups are already in (year, county, level) order."""
     keys = list(ctx.values)
     n, k = g.n, len(keys)
-    idx = np.tile(np.arange(n), k)
-    limit = np.full(n * k, np.nan)
-    passed = pd.array([pd.NA] * (n * k), dtype="boolean")
+    limit = np.full((k, n), np.nan)
+    value = np.zeros((k, n), dtype=bool)
+    unknown = np.ones((k, n), dtype=bool)
     for o in outcomes:
         for key, (lim, p) in o.limits.items():
-            sl = slice(keys.index(key) * n, (keys.index(key) + 1) * n)
-            limit[sl] = lim
-            passed[sl] = p
+            i = keys.index(key)
+            limit[i] = lim
+            value[i] = np.asarray(p.fillna(False), dtype=bool)
+            unknown[i] = np.asarray(p.isna())
+    idx = np.repeat(np.arange(n), k)
     out = g.keys.iloc[idx].reset_index(drop=True)
-    out["indicator"] = pd.Categorical(np.repeat(keys, n), categories=keys)
-    out["mean"] = np.concatenate([ctx.means[key] for key in keys]) if k else np.array([])
-    out["cv"] = np.concatenate([ctx.cvs[key] for key in keys]) if k else np.array([])
-    out["limit"] = limit
-    out["passed"] = passed
+    out["indicator"] = pd.Categorical.from_codes(np.tile(np.arange(k), n), categories=keys)
+
+    def column(per_key: dict | np.ndarray) -> np.ndarray:
+        stacked = np.vstack([per_key[key] for key in keys]) if isinstance(per_key, dict) else per_key
+        return stacked.T.ravel() if k else stacked.ravel()
+
+    out["mean"] = column(ctx.means) if k else np.array([])
+    out["cv"] = column(ctx.cvs) if k else np.array([])
+    out["limit"] = column(limit)
+    out["passed"] = verdicts.boolean(column(value), ~column(unknown))
     out["schools"] = g.size[idx]
-    out["missing"] = np.concatenate([ctx.missing[key] for key in keys]) if k else np.array([], dtype=object)
-    out["missing"] = out["missing"].astype("str")
-    return _sort(out, ["year", "county", "level"], stable_on="indicator")
+    out["missing"] = pd.array(column({key: ctx.missing[key] for key in keys}) if k else np.array([], dtype=object),
+                              dtype="str")
+    return out
 
 
 def _unevaluated(frame: pd.DataFrame, excluded: pd.DataFrame, g: Groups) -> pd.DataFrame:
@@ -332,20 +341,27 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevalu
 
 
 def _target_reasons(t: pd.DataFrame, open_: np.ndarray) -> np.ndarray:
-    """Why each open target row is not a pass ("" for a pass); text built for open rows only."""
+    """Why each open target row is not a pass ("" for a pass); text built for open rows only.
+
+    Most open rows are unobserved; their text depends on the target alone, so it is
+    written once per target and indexed.
+    """
     out = np.full(len(t), "", dtype=object)
     if not open_.any():
         return out
     sub = t[open_]
-    ids = sub["target"].astype(str).to_numpy(dtype=object)
+    codes, ids = pd.factorize(sub["target"].astype(str))
+    ids = np.asarray(ids, dtype=object)
     na = sub["passed"].isna().to_numpy()
     pending = sub["status"].astype(str).to_numpy() == verdicts.PENDING
-    value = sub["value"].to_numpy(dtype=float)
-    required = sub["required"].to_numpy(dtype=float)
-    text = np.where(na, ids + ": " + np.where(pending, "未到期 pending", "无观测值 no observation"),
-                    ids + ": " + sub["metric"].astype(str).to_numpy(dtype=object) + " = "
-                    + np.char.mod("%g", value).astype(object) + ", required " + sub["op"].astype(str).to_numpy(dtype=object)
-                    + " " + np.char.mod("%g", required).astype(object))
+    text = np.where(pending, (ids + ": 未到期 pending")[codes], (ids + ": 无观测值 no observation")[codes])
+    seen = ~na  # a definite failure: say what was observed and what was required
+    if seen.any():
+        s2 = sub[seen]
+        text[seen] = (ids[codes[seen]] + ": " + s2["metric"].astype(str).to_numpy(dtype=object) + " = "
+                      + np.char.mod("%g", s2["value"].to_numpy(dtype=float)).astype(object) + ", required "
+                      + s2["op"].astype(str).to_numpy(dtype=object) + " "
+                      + np.char.mod("%g", s2["required"].to_numpy(dtype=float)).astype(object))
     out[open_] = text
     return out
 
