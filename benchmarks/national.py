@@ -406,7 +406,7 @@ def peak_memory(fn: Callable[[], Any]) -> dict[str, float | None]:
     del result
     gc.collect()
     return {"traced": float(peak - base), "retained": float(current - base),
-            "rss": None if hwm is None else float(hwm - rss0) * 1024}
+            "rss": None if hwm is None else max(0.0, float(hwm - rss0) * 1024)}
 
 
 IMPORT_SNIPPET = "import time; t=time.perf_counter(); import eduequity; print(time.perf_counter()-t)"
