@@ -58,7 +58,9 @@ def test_canonical_dtypes_order_and_marker():
     assert isinstance(out.dtypes["county"], pd.CategoricalDtype)
     assert list(out["county"].cat.categories) == ["东区", "西区"]
     assert out["county"].cat.categories.dtype == "str"
-    assert out.dtypes["county_code"] == "str" and out.dtypes["school_id"] == "str"
+    assert out.dtypes["county_code"] == "str"
+    assert isinstance(out.dtypes["school_id"], pd.CategoricalDtype)
+    assert out["school_id"].cat.categories.dtype == "str" and out["school_id"].cat.categories.is_monotonic_increasing
     assert out.dtypes["level"] == LEVEL_DTYPE and list(out["level"].cat.categories) == ["primary", "junior"]
     for name in ("students", "teaching_area", "teachers"):
         assert out.dtypes[name] == np.float64

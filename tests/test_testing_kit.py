@@ -125,7 +125,8 @@ def test_magnitudes_are_realistic_and_counts_are_whole(frame):
 def test_school_ids_are_unique_per_year_and_level_and_stable_across_years(frame):
     assert not frame.duplicated(["year", "level", "school_id"]).any()
     ids = frame.groupby(["county", "level"], observed=True)["school_id"].agg(lambda s: set(s))
-    first = frame.groupby(["year", "county", "level"], observed=True)["school_id"].min()
+    first = frame.assign(school_id=frame["school_id"].astype(str)).groupby(
+        ["year", "county", "level"], observed=True)["school_id"].min()
     assert first.groupby(level=["county", "level"], observed=True).nunique().eq(1).all()  # school 1 every year
     assert all(re.fullmatch(r"[0-9]{10}", i) for s in ids for i in s)
 

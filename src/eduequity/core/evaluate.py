@@ -17,7 +17,7 @@ from . import verdicts
 from .checks import Context, Outcome, check, trend
 from .errors import InputError, Problem
 from .evaluation import Evaluation
-from .groups import Groups, group, weighted_moments
+from .groups import Groups, group, sort_order, weighted_moments
 from .jurisdictions import closest
 from .metrics import read_metrics
 from .recognitions import first_year, read_recognitions
@@ -90,7 +90,7 @@ def evaluate(
                               _unevaluated(frame, excluded, g))
     schools = pd.concat([o.schools for o in outcomes if o.schools is not None] or [_empty_school_rows()],
                         ignore_index=True)
-    input_rows = int(frame["row"].nunique())
+    input_rows = _distinct(frame["row"])
     return Evaluation(
         standard=std,
         counties=counties,
@@ -100,7 +100,7 @@ def evaluate(
         targets=_sort(target_frame, ["target", "year", "county", "level"]),
         excluded=excluded,
         input_rows=input_rows,
-        evaluated_rows=int(included["row"].nunique()),
+        evaluated_rows=input_rows if keep is None else _distinct(included["row"]),
         versions=_versions(reg),
     )
 
@@ -188,29 +188,39 @@ def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, np.ndarr
 # -- evidence ---------------------------------------------------------------------------------
 
 def _context(frame: pd.DataFrame, g: Groups, std: Standard) -> Context:
-    """Indicator values and moments, with sections put in (group, school id) order first."""
+    """Indicator values and moments, sections in (group, school id) order.
+
+    Summing in one canonical order makes every float, and so every output byte,
+    independent of the input's row order. A frame from ``read_schools`` already is
+    in that order and is used as it is; any other is put in order here.
+    """
     values, means, cvs, missing = {}, {}, {}, {}
     ids = _sorted_codes(frame["school_id"])
-    order = np.lexsort((ids.codes, g.codes))
-    g = g.take(order)
-    school_ids = ids[order]
+    order = sort_order([g.codes, ids.codes], [g.n, len(ids.categories)])
+    g = g.sorted_by(order)
+    if order is not None:
+        ids = ids[order]
+    students = g.students
     for key in std.needed_columns:
         ind = std.indicator(key)
+        x = frame[key].to_numpy(dtype=np.float64)
         # Multiply before dividing: 9 teachers x 100 / 1000 students is exactly 0.9 per 100
         # students, where 9 / 1000 x 100 is 0.8999999999999999 and would miss a 0.9 threshold.
-        x = frame[key].to_numpy(dtype=np.float64)[order] * ind.factor / g.students
+        x = (x if order is None else x[order]) * ind.factor / students
         values[key] = x
         means[key], cvs[key] = weighted_moments(g, x)
-        missing[key] = _missing_schools(g, x, school_ids)
-    return Context(g, values, means, cvs, missing, school_ids, {i.key: i for i in std.indicators})
+        missing[key] = _missing_schools(g, x, ids)
+    return Context(g, values, means, cvs, missing, ids, {i.key: i for i in std.indicators})
 
 
 def _sorted_codes(values: pd.Series) -> pd.Categorical:
-    """School ids as a categorical with sorted categories, sorting only the distinct ids.
+    """School ids as a categorical with sorted categories (a canonical frame's own column).
 
-    Factorizing 3 million ids is cheap; sorting them is not. Sorting the ~200
-    thousand distinct ones and renumbering gives the same codes.
+    For any other column the distinct ids are sorted and renumbered: factorizing
+    3 million ids is cheap, sorting them is not.
     """
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.is_monotonic_increasing:
+        return values.array
     codes, uniq = pd.factorize(values)
     uniq = np.asarray(uniq, dtype=object)
     order = np.argsort(uniq, kind="stable")
@@ -397,6 +407,14 @@ def _places(g: Groups, observations: pd.DataFrame, jurisdiction: str, listed: li
                                                                                  len(years))})
     both = pd.concat([from_frame, obs, grid], ignore_index=True).drop_duplicates()
     return both.sort_values(["year", "county"], kind="stable").reset_index(drop=True)
+
+
+def _distinct(rows: pd.Series) -> int:
+    """How many input rows (a mixed school's row gives two sections): counted, not hashed."""
+    r = rows.to_numpy()
+    if len(r) and r.min() >= 0 and r.max() < 4 * len(r) + 1024:
+        return int(np.count_nonzero(np.bincount(r)))
+    return int(rows.nunique())
 
 
 def _stack(arrays: list) -> pd.arrays.BooleanArray:
