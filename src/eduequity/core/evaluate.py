@@ -170,17 +170,16 @@ def _check_places(df: pd.DataFrame, canon: dict[str, str], std: Standard, reg: R
 
 def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, np.ndarray | None]:
     """Rows the standard leaves out, each with the first reason that applies."""
-    reason = np.full(len(frame), "", dtype=object)
-    for ex in std.exclusions:
-        if ex.column not in frame.columns:
-            continue
-        hit = frame[ex.column].isin(ex.values).to_numpy() & (reason == "")
-        reason[hit] = f"{ex.reason} [{ex.source.cite()}]"
-    out = reason != ""
+    which = np.zeros(len(frame), dtype=np.int16)  # 0: kept, i: the i-th exclusion (1-based)
+    for i, ex in enumerate(std.exclusions, start=1):
+        if ex.column in frame.columns:
+            which[frame[ex.column].isin(ex.values).to_numpy() & (which == 0)] = i
+    out = which > 0
+    reasons = np.array([""] + [f"{ex.reason} [{ex.source.cite()}]" for ex in std.exclusions], dtype=object)
     cols = [c for c in EXCLUDED_KEYS + ["school_name", "school_type"] if c in frame.columns]
-    excluded = (frame.loc[out, cols].assign(reason=reason[out]).drop_duplicates("row")
+    excluded = (frame.loc[out, cols].assign(reason=reasons[which[out]]).drop_duplicates("row")
                 .sort_values(["year", "county", "school_id", "level"], kind="stable",
-                             key=lambda c: c.astype("str") if c.name == "county" else c)
+                             key=lambda c: c.astype("str") if c.name in ("county", "school_id") else c)
                 .reset_index(drop=True))
     return excluded, (~out if out.any() else None)
 
@@ -301,16 +300,20 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevalu
     Reasons are written only for criteria that are not a pass, and joined per county
     with one ``np.add.reduceat`` rather than a Python join per group.
     """
-    year, county, passed, reason = [], [], [], []
-    county_str = g.keys["county"].astype("str").to_numpy(dtype=object)
+    year, county, passed, reason = [], [], [], []  # county: codes into ``names``
+    names = pd.Index(g.keys["county"].cat.categories.astype(object))
+    places = [unevaluated["county"], targets["county"]] if len(targets) else [unevaluated["county"]]
+    extra = pd.Index(pd.unique(np.concatenate([np.asarray(pd.unique(c.array), dtype=object) for c in places])))
+    names = names.append(extra.difference(names)).sort_values()
+    group_county = names.get_indexer(g.keys["county"].cat.categories)[g.keys["county"].cat.codes.to_numpy()]
     for o in outcomes:
         year.append(g.keys["year"].to_numpy())
-        county.append(county_str)
+        county.append(group_county)
         passed.append(o.passed)
         reason.append(np.asarray(o.reason, dtype=object))
     if len(unevaluated):
         year.append(unevaluated["year"].to_numpy())
-        county.append(unevaluated["county"].to_numpy(dtype=object))
+        county.append(names.get_indexer(unevaluated["county"].to_numpy(dtype=object)))
         passed.append(pd.array([pd.NA] * len(unevaluated), dtype="boolean"))
         reason.append(np.full(len(unevaluated), "无纳入计算的学校 no school of the county was evaluated (see excluded)",
                               dtype=object))
@@ -319,7 +322,8 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevalu
         p = t["passed"].array
         reason.append(_target_reasons(t, ~np.asarray(p.fillna(False), dtype=bool)))
         year.append(t["year"].to_numpy())
-        county.append(t["county"].to_numpy(dtype=object))
+        codes, uniq = pd.factorize(t["county"].array)  # a few thousand distinct names among many rows
+        county.append(names.get_indexer(np.asarray(uniq, dtype=object))[codes])
         passed.append(p)
     if not year:
         return pd.DataFrame({"year": pd.Series(dtype="int64"), "county": pd.Series(dtype="str"),
@@ -327,7 +331,7 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevalu
                              "reasons": pd.Series(dtype="str")})
     year_all = np.concatenate(year).astype(np.int64)
     ycodes, years = pd.factorize(year_all, sort=True)
-    ccodes, names = pd.factorize(np.concatenate(county), sort=True)
+    ccodes = np.concatenate(county)
     codes, uniq = pd.factorize(ycodes.astype(np.int64) * len(names) + ccodes, sort=True)
     codes = codes.astype(np.intp)
     n = len(uniq)
@@ -363,7 +367,7 @@ def _target_reasons(t: pd.DataFrame, open_: np.ndarray) -> np.ndarray:
     codes, ids = pd.factorize(sub["target"].astype(str))
     ids = np.asarray(ids, dtype=object)
     na = sub["passed"].isna().to_numpy()
-    pending = sub["status"].astype(str).to_numpy() == verdicts.PENDING
+    pending = np.asarray(sub["status"].cat.codes) == verdicts.STATUSES.index(verdicts.PENDING)
     text = np.where(pending, (ids + ": 未到期 pending")[codes], (ids + ": 无观测值 no observation")[codes])
     seen = ~na  # a definite failure: say what was observed and what was required
     if seen.any():
@@ -399,13 +403,24 @@ def _recognition_rows(rule: Recognition, places: pd.DataFrame, recog: pd.DataFra
 
 def _places(g: Groups, observations: pd.DataFrame, jurisdiction: str, listed: list[str]) -> pd.DataFrame:
     """(year, county) pairs judged: the frame's, any county observed in the metrics, and
-    ``listed`` counties in every year observed."""
-    from_frame = pd.DataFrame({"year": g.keys["year"].to_numpy(), "county": g.keys["county"].astype("str").to_numpy()})
+    ``listed`` counties in every year observed.
+
+    The frame's pairs come straight from the sorted group keys (a county's levels are
+    adjacent), so only observations and listed counties need a merge.
+    """
+    year = g.keys["year"].to_numpy()
+    county = g.keys["county"].array
+    first = np.ones(g.n, dtype=bool)
+    first[1:] = (year[1:] != year[:-1]) | (county.codes[1:] != county.codes[:-1])
+    names = np.asarray(county.categories, dtype=object)
+    from_frame = pd.DataFrame({"year": year[first], "county": names[county.codes[first]]})
     obs = observations[observations["county"] != jurisdiction][["year", "county"]]
+    if not len(obs) and not listed:
+        return from_frame
     years = np.unique(observations["year"].to_numpy())
     grid = pd.DataFrame({"year": np.repeat(years, len(listed)), "county": np.tile(np.asarray(listed, dtype=object),
                                                                                  len(years))})
-    both = pd.concat([from_frame, obs, grid], ignore_index=True).drop_duplicates()
+    both = pd.concat([from_frame, obs.astype({"county": object}), grid], ignore_index=True).drop_duplicates()
     return both.sort_values(["year", "county"], kind="stable").reset_index(drop=True)
 
 

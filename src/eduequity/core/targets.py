@@ -41,53 +41,60 @@ TARGET_COLUMNS = ["target", "year", "county", "level", "metric", "value", "op", 
 
 
 def judge(targets, observations: pd.DataFrame, places: pd.DataFrame, jurisdiction: str) -> pd.DataFrame:
-    """One row per (target, year, place) with its status, for all targets in one merge.
+    """One row per (target, year, place) with its status, for all targets at once.
 
     ``places`` holds the (year, county) pairs county-scope targets are judged
     for; jurisdiction-scope targets are judged once a year under the
     jurisdiction's id, for every year of the places or of the observations.
+    Rows are index arrays into the places until the frame is built, and only the
+    rows of metrics that were observed at all go through a merge.
     """
     if not targets:
         return empty()
     years = np.union1d(places["year"].to_numpy(), observations["year"].to_numpy())
-    county_years = (places["year"].to_numpy(), places["county"].to_numpy(dtype=object))
-    jur_years = (years, np.full(len(years), jurisdiction, dtype=object))
-    # Every (target, year, place) to judge: index arrays only, no frame per target.
-    which, year, county = [], [], []
+    place_year = np.concatenate([places["year"].to_numpy(), years]).astype(np.int64)
+    place_name = pd.array(np.concatenate([places["county"].to_numpy(dtype=object),
+                                          np.full(len(years), jurisdiction, dtype=object)]), dtype="str")
+    county_places = np.arange(len(places))
+    jur_places = np.arange(len(places), len(place_year))
+    which, where = [], []  # the target and the place of each row
     for i, t in enumerate(targets):
-        y, c = county_years if t.scope == "county" else jur_years
-        keep = y >= t.start if t.start is not None else np.ones(len(y), bool)
-        which.append(np.full(int(keep.sum()), i))
-        year.append(y[keep])
-        county.append(c[keep])
-    which = np.concatenate(which)
-    spec = pd.DataFrame({
-        "metric": [t.metric for t in targets], "level": pd.array([t.level for t in targets], dtype="str"),
-        "op": [t.op for t in targets], "required": [float(t.value) for t in targets],
-        "deadline": pd.array([t.deadline for t in targets], dtype="Int64"),
-    })
-    rows = pd.DataFrame({"_t": which, "year": np.concatenate(year).astype(np.int64),
-                         "county": np.concatenate(county).astype(object)})
-    rows = rows.join(spec, on="_t")
-    obs = observations[["year", "county", "metric", "level", "value"]]
-    m = rows.merge(obs, on=["year", "county", "metric", "level"], how="left", sort=False)
-    v = m["value"].to_numpy(dtype="float64")
-    known = ~np.isnan(v)
-    op = m["op"].to_numpy()
-    sat = np.zeros(len(m), dtype=bool)
+        at = county_places if t.scope == "county" else jur_places
+        if t.start is not None:
+            at = at[place_year[at] >= t.start]
+        which.append(np.full(len(at), i))
+        where.append(at)
+    which, where = np.concatenate(which), np.concatenate(where)
+    year, county = place_year[where], place_name.take(where)
+    value = np.full(len(which), np.nan)
+    observed = np.isin([t.metric for t in targets], observations["metric"].unique())
+    if observed.any():
+        rows = np.flatnonzero(observed[which])
+        keys = pd.DataFrame({"year": year[rows], "county": np.asarray(county.take(rows), dtype=object),
+                             "metric": np.asarray([t.metric for t in targets], dtype=object)[which[rows]],
+                             "level": pd.array([t.level for t in targets], dtype="str").take(which[rows])})
+        obs = observations[["year", "county", "metric", "level", "value"]].astype({"county": object})
+        value[rows] = keys.merge(obs, on=["year", "county", "metric", "level"], how="left",
+                                 sort=False, validate="many_to_one")["value"].to_numpy(dtype="float64")
+    known = ~np.isnan(value)
+    op = np.asarray([t.op for t in targets], dtype=object)[which]
+    required = np.asarray([float(t.value) for t in targets])[which]
+    sat = np.zeros(len(which), dtype=bool)
     for o in OPS:  # five comparisons, each over all rows that use it
         use = op == o
-        sat[use] = compare(o, v[use], m["required"].to_numpy()[use])
-    deadline = m["deadline"].to_numpy(dtype=float, na_value=np.nan)
-    early = m["year"].to_numpy() < deadline  # False where there is no deadline (NaN)
+        sat[use] = compare(o, value[use], required[use])
+    deadline = pd.array([t.deadline for t in targets], dtype="Int64").take(which)
+    early = year < deadline.to_numpy(dtype=float, na_value=np.nan)  # False where there is no deadline
     pending = known & ~sat & early
     passed = verdicts.boolean(sat, known=known & ~pending)
+
+    def text(attr: str) -> pd.api.extensions.ExtensionArray:  # one conversion per target, not per row
+        return pd.array([getattr(t, attr) for t in targets], dtype="str").take(which)
+
     return pd.DataFrame({
-        "target": pd.array(np.asarray([t.id for t in targets], dtype=object)[m["_t"].to_numpy()], dtype="str"),
-        "year": m["year"].to_numpy(), "county": pd.array(m["county"].to_numpy(), dtype="str"),
-        "level": m["level"].astype("str"), "metric": m["metric"].astype("str"), "value": v,
-        "op": m["op"].astype("str"), "required": m["required"].to_numpy(), "deadline": m["deadline"].array,
-        "approximate": np.array([t.approximate for t in targets], dtype=bool)[m["_t"].to_numpy()],
+        "target": text("id"), "year": year, "county": county, "level": text("level"), "metric": text("metric"),
+        "value": value, "op": text("op"), "required": required, "deadline": deadline,
+        "approximate": np.array([t.approximate for t in targets], dtype=bool)[which],
         "status": verdicts.status(passed, pending=pending), "passed": passed,
     })
 
