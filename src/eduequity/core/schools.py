@@ -644,9 +644,9 @@ class _Reader:
             self.cells(codes == NOT_A_NUMBER, name, f"a number in {unit}, or blank if unknown", section)
             self.cells(codes == BAD_UNIT, name, f"a number in {unit}, or with a unit convertible to {unit}",
                        section)
-        with np.errstate(invalid="ignore"):
-            bad = ~np.isnan(values) & ~(np.isfinite(values) & (values >= 0))
-        self.cells(bad, name, f"a finite number ≥ 0 in {unit}", section)
+        # two NaN-skipping reductions first: a mask only when some value is negative or infinite
+        if len(values) and (np.fmin.reduce(values) < 0 or np.fmax.reduce(values) == np.inf):
+            self.cells((values < 0) | (values == np.inf), name, f"a finite number ≥ 0 in {unit}", section)
         return values
 
     def categorical(self, name: str) -> np.ndarray | None:
@@ -790,14 +790,15 @@ class _Reader:
         src = np.concatenate([part_pos, wp, wj])
         kind = np.concatenate([np.zeros(len(part_pos), np.int8), np.ones(len(wp), np.int8),
                                np.full(len(wj), 2, np.int8)])
-        lvl = np.concatenate([level_code[part_pos], np.zeros(len(wp), np.int64), np.ones(len(wj), np.int64)])
         identity = len(src) == n and len(part_pos) == n
+        lvl = level_code if identity else np.concatenate(
+            [level_code[part_pos], np.zeros(len(wp), np.int64), np.ones(len(wj), np.int64)])
         if len(wp) + len(wj):
             order = np.lexsort((lvl, src))
             src, kind, lvl = src[order], kind[order], lvl[order]
 
         if sid is not None:
-            self.duplicates(rows, src, lvl, year, year_ok, sid)
+            self.duplicates(rows, src, lvl, year, year_ok, sid, identity)
 
         found = p.build(rows, dropped) if p else []
         if found:
@@ -913,22 +914,35 @@ class _Reader:
         emit[:, 1] = good & (n0[:, 1] > 0) & ~np.isnan(w[:, 1])
         return shares, emit
 
-    def duplicates(self, rows, src, lvl, year, year_ok, sid) -> None:
+    def duplicates(self, rows, src, lvl, year, year_ok, sid, whole: bool) -> None:
         """Every section whose (year, school_id, level) is not unique; one factorized key, one duplicated()."""
         codes, uniques, _ = sid
-        s = codes[src]
-        valid = year_ok[src] & (s >= 0) & (lvl >= 0)
+        s = codes if whole else codes[src]
+        valid = (year_ok if whole else year_ok[src]) & (s >= 0) & (lvl >= 0)
         if not valid.any():
             return
-        y = np.where(valid, year[src], YEAR_MIN).astype(np.int64) - YEAR_MIN
-        key = (y * max(len(uniques), 1) + np.maximum(s, 0)) * 2 + np.maximum(lvl, 0)
-        key -= key[valid].min()
+        # key = (year, school, level) as one int, built in place (3 million rows: no temporaries)
+        key = np.where(valid, year if whole else year[src], YEAR_MIN).astype(np.int64)
+        key -= YEAR_MIN
+        key *= max(len(uniques), 1)
+        key += np.maximum(s, 0)
+        key *= 2
+        key += np.maximum(lvl, 0)
+        all_valid = bool(valid.all())
+        k = key if all_valid else key[valid]
+        k -= k.min()
+        dense = k.max() < 4 * len(k) + 1024  # a dense key: counting is cheaper than hashing
+        if dense:
+            seen = np.zeros(int(k.max()) + 1, dtype=bool)
+            seen[k] = True
+            if np.count_nonzero(seen) == len(k):  # the usual case: no duplicate, nothing to locate
+                return
         dup = np.zeros(len(src), dtype=bool)
-        k = key[valid]
-        if len(k) and k.max() < 4 * len(k) + 1024:  # a dense key: counting is cheaper than hashing
-            dup[valid] = np.bincount(k)[k] > 1
+        found = np.bincount(k)[k] > 1 if dense else pd.Series(k).duplicated(keep=False).to_numpy()
+        if all_valid:
+            dup = found
         else:
-            dup[valid] = pd.Series(k).duplicated(keep=False).to_numpy()
+            dup[valid] = found
         if not dup.any():
             return
         idx = np.flatnonzero(dup)
@@ -969,8 +983,9 @@ def _sorted_categorical(codes: np.ndarray, uniques: pd.Index) -> pd.Categorical:
     """
     order = np.asarray(uniques.argsort())
     if not np.array_equal(order, np.arange(len(order))):
-        rank = np.empty(len(order), dtype=np.int64)
+        rank = np.empty(len(order) + 1, dtype=np.int64)
         rank[order] = np.arange(len(order))
-        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+        rank[-1] = -1  # a blank (-1) stays blank
+        codes = rank[codes]
         uniques = uniques[order]
-    return pd.Categorical.from_codes(codes, pd.Index(uniques, dtype="str"))
+    return pd.Categorical.from_codes(codes, pd.Index(uniques, dtype="str"), validate=False)
