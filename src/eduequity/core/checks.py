@@ -95,6 +95,8 @@ def level_names(groups: Groups) -> np.ndarray:
 def not_assessable_reason(ctx: Context, keys: tuple[str, ...], lead: tuple, where: np.ndarray) -> np.ndarray:
     """Why a group's CV is missing: the schools with blank cells, or a zero mean."""
     reason = np.full(ctx.groups.n, "", dtype=object)
+    if not where.any():
+        return reason
     for key in keys:
         miss = ctx.missing[key]
         has = (miss != "") & where

@@ -17,7 +17,7 @@ from . import verdicts
 from .checks import Context, Outcome, check, trend
 from .errors import InputError, Problem
 from .evaluation import Evaluation
-from .groups import Groups, group, sort_order, weighted_moments
+from .groups import Groups, group, weighted_moments
 from .jurisdictions import closest
 from .metrics import read_metrics
 from .recognitions import first_year, read_recognitions
@@ -67,7 +67,7 @@ def evaluate(
 
     excluded, keep = _exclude(frame, std)
     included = frame if keep is None else frame[keep]
-    ctx = _context(included, group(included), std)
+    ctx = _context(included, std)
     g = ctx.groups
     outcomes = [check(rule, ctx) for rule in std.rules if not isinstance(rule, Recognition | Trend)]
     columns = {name: col for o in outcomes for name, col in o.columns.items()}
@@ -186,46 +186,22 @@ def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, np.ndarr
 
 # -- evidence ---------------------------------------------------------------------------------
 
-def _context(frame: pd.DataFrame, g: Groups, std: Standard) -> Context:
-    """Indicator values and moments, sections in (group, school id) order.
-
-    Summing in one canonical order makes every float, and so every output byte,
-    independent of the input's row order. A frame from ``read_schools`` already is
-    in that order and is used as it is; any other is put in order here.
-    """
+def _context(frame: pd.DataFrame, std: Standard) -> Context:
+    """Indicator values and moments, sections in the groups' (group, school id) order."""
+    g, ids, order = group(frame)
     values, means, cvs, missing = {}, {}, {}, {}
-    ids = _sorted_codes(frame["school_id"])
-    order = sort_order([g.codes, ids.codes], [g.n, len(ids.categories)])
-    g = g.sorted_by(order)
-    if order is not None:
-        ids = ids[order]
-    students = g.students
     for key in std.needed_columns:
         ind = std.indicator(key)
-        x = frame[key].to_numpy(dtype=np.float64)
+        column = frame[key].to_numpy(dtype=np.float64)
+        x = column.copy() if order is None else column[order]
         # Multiply before dividing: 9 teachers x 100 / 1000 students is exactly 0.9 per 100
         # students, where 9 / 1000 x 100 is 0.8999999999999999 and would miss a 0.9 threshold.
-        x = (x if order is None else x[order]) * ind.factor / students
+        x *= ind.factor
+        x /= g.students
         values[key] = x
         means[key], cvs[key] = weighted_moments(g, x)
         missing[key] = _missing_schools(g, x, ids)
     return Context(g, values, means, cvs, missing, ids, {i.key: i for i in std.indicators})
-
-
-def _sorted_codes(values: pd.Series) -> pd.Categorical:
-    """School ids as a categorical with sorted categories (a canonical frame's own column).
-
-    For any other column the distinct ids are sorted and renumbered: factorizing
-    3 million ids is cheap, sorting them is not.
-    """
-    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.is_monotonic_increasing:
-        return values.array
-    codes, uniq = pd.factorize(values)
-    uniq = np.asarray(uniq, dtype=object)
-    order = np.argsort(uniq, kind="stable")
-    rank = np.empty(len(uniq), dtype=np.int64)
-    rank[order] = np.arange(len(uniq))
-    return pd.Categorical.from_codes(rank[codes], categories=pd.Index(uniq[order], dtype="str"))
 
 
 def _missing_schools(g: Groups, x: np.ndarray, ids: pd.Categorical) -> np.ndarray:
@@ -278,9 +254,16 @@ def _indicators(g: Groups, ctx: Context, outcomes: list[Outcome], std: Standard)
     out["limit"] = column(limit)
     out["passed"] = verdicts.boolean(column(value), ~column(unknown))
     out["schools"] = g.size[idx]
-    out["missing"] = pd.array(column({key: ctx.missing[key] for key in keys}) if k else np.array([], dtype=object),
-                              dtype="str")
+    out["missing"] = _mostly_blank(column({key: ctx.missing[key] for key in keys}) if k else np.array([], dtype=object))
     return out
+
+
+def _mostly_blank(texts: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A str column from an object array that is mostly "": converts the texts, takes the blanks."""
+    given = np.flatnonzero(texts.astype(bool))
+    codes = np.zeros(len(texts), dtype=np.intp)
+    codes[given] = np.arange(1, len(given) + 1)
+    return pd.array(np.concatenate([np.array([""], dtype=object), texts[given]]), dtype="str").take(codes)
 
 
 def _unevaluated(frame: pd.DataFrame, excluded: pd.DataFrame, g: Groups) -> pd.DataFrame:

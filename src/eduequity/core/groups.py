@@ -20,121 +20,125 @@ from .columns import LEVELS
 
 @attrs.frozen
 class Groups:
-    """Sections grouped by (year, county, level); ``keys`` has one row per group, sorted.
+    """Sections grouped by (year, county, level), in group order; ``keys`` has one row per group.
 
-    Once the sections are in group order (``starts`` set), per-group sums run over
-    contiguous runs with ``np.add.reduceat`` — several times faster than a
-    ``bincount`` scattering into 85 thousand groups.
+    With the sections of each group contiguous, per-group sums run over runs with
+    ``np.add.reduceat`` — several times faster than a ``bincount`` scattering into
+    85 thousand groups — and a per-group value spreads back with ``np.repeat``.
     """
 
-    codes: np.ndarray
+    codes: np.ndarray  # per section, non-decreasing
     keys: pd.DataFrame
     students: np.ndarray  # per section
     total: np.ndarray  # per group
     size: np.ndarray  # sections per group
-    starts: np.ndarray | None = None  # first section of each group, once sections are sorted by group
+    starts: np.ndarray  # first section of each group
 
     @property
     def n(self) -> int:
         return len(self.keys)
 
     def sum(self, values: np.ndarray) -> np.ndarray:
-        if self.starts is not None and self.n:
-            return np.add.reduceat(values, self.starts, dtype=np.float64)
-        return np.bincount(self.codes, weights=values, minlength=self.n)
+        return np.add.reduceat(values, self.starts, dtype=np.float64) if self.n else np.zeros(0)
 
     def count(self, mask: np.ndarray) -> np.ndarray:
-        if self.starts is not None and self.n:
-            return np.add.reduceat(mask, self.starts, dtype=np.int64)
-        return np.bincount(self.codes, weights=mask, minlength=self.n).astype(np.int64)
+        return np.add.reduceat(mask, self.starts, dtype=np.int64) if self.n else np.zeros(0, dtype=np.int64)
 
     def spread(self, per_group: np.ndarray) -> np.ndarray:
         """A per-group array repeated for each section."""
-        if self.starts is not None:
-            return np.repeat(per_group, self.size)
-        return per_group[self.codes]
-
-    def sorted_by(self, order: np.ndarray | None) -> Groups:
-        """The same groups with sections in group order: ``order`` sorts ``codes`` (None: they are).
-
-        Evaluating sections in a canonical order (group, then school id) makes
-        floating-point sums, and so every output byte, independent of input order.
-        """
-        codes = self.codes if order is None else self.codes[order]
-        students = self.students if order is None else self.students[order]
-        starts = np.zeros(self.n, dtype=np.intp)
-        np.cumsum(self.size[:-1], out=starts[1:])
-        g = Groups(codes, self.keys, students, self.total, self.size, starts)
-        return attrs.evolve(g, total=g.sum(students))  # summed the same way whatever the input order
+        return np.repeat(per_group, self.size)
 
 
-def sort_order(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray | None:
+def sort_order(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray | None, np.ndarray]:
     """Positions that put rows in the order of ``codes`` (non-negative ints, most significant
-    first, each below its size), ties in their current order; None when they already are.
+    first, each below its size), ties in their current order — None when they already are —
+    and the codes combined into one int64 key, in that order.
 
-    The codes combine into one int64 key. Where the key and the row number fit in 63
-    bits together they are packed into one integer and sorted by value — several times
-    faster than an argsort or a lexsort of the same rows, and stable by construction.
+    Where the key and the row number fit in 63 bits together they are packed into
+    one integer and sorted by value: several times faster than an argsort or a
+    lexsort of the same rows, stable by construction, and the sorted key comes free.
     """
     n = len(codes[0]) if codes else 0
     key = np.zeros(n, dtype=np.int64)
     span = 1
     for c, size in zip(codes, sizes, strict=True):
-        key = key * max(size, 1) + c
+        key *= max(size, 1)
+        key += c
         span *= max(size, 1)
+    if span.bit_length() > 63:  # 2**63 distinct keys: far beyond any country's schools
+        raise ValueError(f"too many distinct keys to sort in one int64 ({span})")
     if n < 2 or bool(np.all(key[1:] >= key[:-1])):
-        return None
+        return None, key
     bits = int(n - 1).bit_length()
     if span.bit_length() + bits <= 63:
-        packed = np.sort((key << bits) | np.arange(n, dtype=np.int64))
-        return packed & ((1 << bits) - 1)
-    return np.lexsort(codes[::-1])
+        key <<= bits
+        key |= np.arange(n, dtype=np.int64)
+        key.sort()
+        order = key & ((1 << bits) - 1)
+        key >>= bits
+        return order, key
+    order = np.lexsort(codes[::-1])
+    return order, key[order]
 
 
-def group(frame: pd.DataFrame) -> Groups:
-    """Group a canonical school frame; year, county and level codes combine into one int key.
+def school_codes(values: pd.Series) -> pd.Categorical:
+    """School ids as a categorical with sorted categories (a canonical frame's own column).
 
-    A frame from ``read_schools`` is already in (year, county, level) order: the
-    codes then come from where the key changes, with no hashing, and the start of
-    each group is known.
+    For any other column the distinct ids are sorted and renumbered: factorizing
+    3 million ids is cheap, sorting them is not.
     """
-    year_codes, years = pd.factorize(frame["year"].to_numpy(), sort=True)
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.is_monotonic_increasing:
+        return values.array
+    codes, uniq = pd.factorize(values)
+    uniq = np.asarray(uniq, dtype=object)
+    order = np.argsort(uniq, kind="stable")
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq))
+    return pd.Categorical.from_codes(rank[codes], categories=pd.Index(uniq[order], dtype="str"))
+
+
+def group(frame: pd.DataFrame) -> tuple[Groups, pd.Categorical, np.ndarray | None]:
+    """Group a canonical school frame, sections put in (year, county, level, school id) order.
+
+    Returns the groups, the school ids and the order applied to the frame's rows
+    (None: they already were in it). One packed sort of one int key gives both the
+    order and the groups (where the key without the school changes): no hashing.
+    Summing in this one canonical order makes every float, and so every output
+    byte, independent of the input's row order.
+    """
+    n = len(frame)
+    year = frame["year"].to_numpy().astype(np.int64, copy=False)
+    y0 = int(year.min()) if n else 0
     county = frame["county"]
     if not isinstance(county.dtype, pd.CategoricalDtype):
         county = county.astype("category")
     if not county.cat.categories.is_monotonic_increasing:  # same order whatever the input order
         county = county.cat.reorder_categories(county.cat.categories.sort_values())
-    county_codes = county.cat.codes.to_numpy().astype(np.int64)
     counties = county.cat.categories
-    level_codes = frame["level"].cat.codes.to_numpy().astype(np.int64)
-    n_c, n_l = max(len(counties), 1), len(LEVELS)
-    key = (year_codes.astype(np.int64) * n_c + county_codes) * n_l + level_codes
-    starts = None
-    if len(key) and bool(np.all(key[1:] >= key[:-1])):
-        new = np.empty(len(key), dtype=bool)
-        new[0] = True
-        np.not_equal(key[1:], key[:-1], out=new[1:])
-        starts = np.flatnonzero(new)
-        codes = np.cumsum(new) - 1
-        uniq = key[starts]
-    else:
-        codes, uniq = pd.factorize(key, sort=True)
-        uniq = np.asarray(uniq, dtype=np.int64)
+    ids = school_codes(frame["school_id"])
+    n_y = int(year.max()) - y0 + 1 if n else 1
+    n_c, n_l, n_s = max(len(counties), 1), len(LEVELS), max(len(ids.categories), 1)
+    order, key = sort_order([year - y0, county.cat.codes.to_numpy(), frame["level"].cat.codes.to_numpy(), ids.codes],
+                            [n_y, n_c, n_l, n_s])
+    key //= n_s  # the group, in section order
+    new = np.ones(n, dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    uniq = key[starts]
     keys = pd.DataFrame({
-        "year": np.asarray(years)[uniq // (n_c * n_l)].astype(np.int64),
+        "year": (y0 + uniq // (n_c * n_l)).astype(np.int64),
         "county": pd.Categorical.from_codes((uniq // n_l) % n_c, categories=counties),
         "level": pd.Categorical.from_codes(uniq % n_l, categories=list(LEVELS)),
     })
     students = frame["students"].to_numpy(dtype=np.float64)
-    n = len(keys)
-    return Groups(
-        codes=codes.astype(np.intp),
-        keys=keys,
-        students=students,
-        total=np.bincount(codes, weights=students, minlength=n),
-        size=np.bincount(codes, minlength=n).astype(np.int64),
-        starts=starts,
-    )
+    if order is not None:
+        students = students[order]
+        ids = ids[order]
+    codes = np.cumsum(new, dtype=np.intp)
+    codes -= 1
+    g = Groups(codes=codes, keys=keys, students=students, total=np.zeros(len(keys)),
+               size=np.diff(np.append(starts, n)), starts=starts)
+    return attrs.evolve(g, total=g.sum(students)), ids, order
 
 
 def weighted_moments(groups: Groups, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -148,21 +152,23 @@ def weighted_moments(groups: Groups, values: np.ndarray) -> tuple[np.ndarray, np
     or perfectly equal schools, is perfectly balanced).
     """
     p = groups.students
-    mean = groups.sum(p * values) / groups.total
-    dev = values - groups.spread(mean)
-    var = groups.sum(p * dev * dev) / groups.total
-    if groups.starts is not None:
-        # Only a group whose variance is within rounding of 0 can be all equal: look at those alone.
-        with np.errstate(invalid="ignore"):
-            near = var <= (1e-9 * mean) ** 2
-        if near.any():
-            rows = np.flatnonzero(near[groups.codes])
-            codes = groups.codes[rows]
-            first = values[groups.starts]
-            differs = np.bincount(codes, weights=values[rows] != first[codes], minlength=groups.n)
-            equal = near & (differs == 0)
-            mean[equal] = first[equal]
-            var[equal] = 0.0
+    w = p * values
+    mean = groups.sum(w) / groups.total
+    dev = np.subtract(values, groups.spread(mean), out=w)  # in place: 3 million rows, few temporaries
+    dev *= dev
+    dev *= p
+    var = groups.sum(dev) / groups.total
+    # Only a group whose variance is within rounding of 0 can be all equal: look at those alone.
+    with np.errstate(invalid="ignore"):
+        near = var <= (1e-9 * mean) ** 2
+    if near.any():
+        rows = np.flatnonzero(near[groups.codes])
+        codes = groups.codes[rows]
+        first = values[groups.starts]
+        differs = np.bincount(codes, weights=values[rows] != first[codes], minlength=groups.n)
+        equal = near & (differs == 0)
+        mean[equal] = first[equal]
+        var[equal] = 0.0
     with np.errstate(invalid="ignore", divide="ignore"):
         cv = np.sqrt(var) / mean
     cv[mean == 0] = np.nan
