@@ -10,6 +10,7 @@ indicators only.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
@@ -33,7 +34,7 @@ class Outcome:
     reason: np.ndarray  # per group: why not passed ("" where passed)
     columns: dict = attrs.Factory(dict)  # extra county columns
     limits: dict = attrs.Factory(dict)  # indicator -> (limit per group, passed per group)
-    schools: pd.DataFrame | None = None
+    schools: Callable[[], pd.DataFrame] | None = None  # evidence per school, built on demand
 
 
 @attrs.frozen
@@ -170,8 +171,7 @@ def _(rule: Dispersion, ctx: Context) -> Outcome:
 @check.register
 def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
     g = ctx.groups
-    level = g.keys["level"].cat.codes.to_numpy()[g.codes]
-    n_rows = len(g.codes)
+    level = g.spread(g.keys["level"].cat.codes.to_numpy())
     keys = [t.indicator for t in rule.thresholds]
     by_level = [t.value.array(check_units(t, ctx.indicators[t.indicator].unit)) for t in rule.thresholds]
     thr = np.vstack([b[level] for b in by_level])  # thresholds x sections, indicator units; NaN: no threshold
@@ -199,27 +199,49 @@ def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
                                         where=n_fail > 0),
                       _text(*lead, "无法评估 not assessable — ", n_na, " 所学校缺数据 schools have missing data",
                             where=(n_fail == 0) & (n_na > 0)))
-    # Evidence, one row per (section, threshold); sections are already in (group, school)
-    # order, whatever the input order. Keys as categoricals so it stays cheap.
-    rows = np.repeat(np.arange(n_rows), len(keys))
-    which = np.tile(np.arange(len(keys)), n_rows)
-    k = g.keys
-    schools = pd.DataFrame({
-        "year": k["year"].to_numpy()[g.codes][rows],
-        "county": pd.Categorical.from_codes(k["county"].cat.codes.to_numpy()[g.codes][rows], dtype=k["county"].dtype),
-        "level": pd.Categorical.from_codes(level[rows], dtype=k["level"].dtype),
-        "school_id": ctx.school_ids[rows],
-        "indicator": pd.Categorical.from_codes(which, categories=keys),
-        "value": val[which, rows],
-        "threshold": thr[which, rows],
-        "floor": floor_thr[which, rows],
-        "met": verdicts.boolean(met[which, rows], known[which, rows]),
-        "school_passed": school_passed[rows],
-    })
-    schools = schools[applies[which, rows]].reset_index(drop=True)
+    evidence = functools.partial(_threshold_evidence, g, ctx.school_ids, keys, val, level, by_level, floor,
+                                 school_passed)
     return Outcome(rule.id, passed, reason,
                    columns={"schools_met": n_ok, "schools_not_met": n_fail, "schools_not_assessable": n_na},
-                   schools=schools)
+                   schools=evidence)
+
+
+def _threshold_evidence(g: Groups, ids: pd.Categorical, keys: list[str], val: np.ndarray, level: np.ndarray,
+                        by_level: list[np.ndarray], floor: float, school_passed: pd.arrays.BooleanArray
+                        ) -> pd.DataFrame:
+    """One row per (section, threshold), built when ``ev.schools`` is first read.
+
+    Nationally that is 22 million rows, several times the cost of the verdicts:
+    callers who never look at it should not pay for it. Sections are already in
+    (group, school id) order, whatever the input order; keys are categoricals and
+    per-section columns are repeated, not gathered.
+    """
+    k, n = len(keys), len(g.codes)
+    thr = np.vstack([b[level] for b in by_level])
+    floor_thr = np.vstack([_decimal_product(floor, b)[level] for b in by_level])
+    known = ~np.isnan(val) & ~np.isnan(thr)
+
+    def each(per_section: np.ndarray) -> np.ndarray:
+        return np.repeat(per_section, k)
+
+    year = g.spread(g.keys["year"].to_numpy())
+    county = g.spread(g.keys["county"].cat.codes.to_numpy())
+    frame = pd.DataFrame({
+        "year": each(year),
+        "county": pd.Categorical.from_codes(each(county), dtype=g.keys["county"].dtype, validate=False),
+        "level": pd.Categorical.from_codes(each(level), dtype=g.keys["level"].dtype, validate=False),
+        "school_id": pd.Categorical.from_codes(each(ids.codes), dtype=ids.dtype, validate=False),
+        "indicator": pd.Categorical.from_codes(np.tile(np.arange(k, dtype=np.int8), n), categories=keys,
+                                               validate=False),
+        "value": val.T.ravel(),
+        "threshold": thr.T.ravel(),
+        "floor": floor_thr.T.ravel(),
+        "met": verdicts.boolean(compare(">=", val, thr).T.ravel(), known.T.ravel()),
+        "school_passed": verdicts.boolean(each(school_passed.to_numpy(dtype=bool, na_value=False)),
+                                          known=each(~np.asarray(school_passed.isna()))),
+    }, copy=False)
+    applies = ~np.isnan(thr.T.ravel())
+    return frame if applies.all() else frame[applies].reset_index(drop=True)
 
 
 def trend(rule: Trend, g: Groups, value: np.ndarray, recognitions: pd.DataFrame | None):

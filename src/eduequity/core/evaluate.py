@@ -8,6 +8,7 @@ check → metric targets and prerequisites → the overall verdict per
 
 from __future__ import annotations
 
+import functools
 
 import numpy as np
 import pandas as pd
@@ -88,8 +89,7 @@ def evaluate(
     trend_ids = [r.id for r in std.rules if isinstance(r, Trend)]  # already among the outcomes
     verdict_frame = _verdicts(g, outcomes, target_frame[~target_frame["target"].isin(trend_ids)],
                               _unevaluated(frame, excluded, g))
-    schools = pd.concat([o.schools for o in outcomes if o.schools is not None] or [_empty_school_rows()],
-                        ignore_index=True)
+    schools = functools.partial(_evidence, [o.schools for o in outcomes if o.schools is not None])
     input_rows = _distinct(frame["row"])
     return Evaluation(
         standard=std,
@@ -440,6 +440,11 @@ def _empty_schools(resources: tuple[str, ...] = ()) -> pd.DataFrame:
         "students": pd.Series(dtype="float64"),
         **{r: pd.Series(dtype="float64") for r in resources},
     })
+
+
+def _evidence(builders: list) -> pd.DataFrame:
+    """``ev.schools``: each school-threshold rule's evidence, built when first read."""
+    return pd.concat([build() for build in builders] or [_empty_school_rows()], ignore_index=True)
 
 
 def _empty_school_rows() -> pd.DataFrame:

@@ -9,6 +9,8 @@ checkable: nothing vanishes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 import pandas as pd
 
@@ -21,7 +23,9 @@ class Evaluation:
     counties: pd.DataFrame
     verdicts: pd.DataFrame
     indicators: pd.DataFrame
-    schools: pd.DataFrame
+    # The per-school evidence, or a function building it: nationally 22 million rows,
+    # built on first access of ``schools`` (callers who never read it never pay for it).
+    _schools: pd.DataFrame | Callable[[], pd.DataFrame] = attrs.field(alias="schools", repr=False)
     targets: pd.DataFrame
     excluded: pd.DataFrame
     input_rows: int
@@ -29,6 +33,13 @@ class Evaluation:
     versions: dict[str, str] = attrs.Factory(dict)
 
     FRAMES = ("verdicts", "counties", "indicators", "schools", "targets", "excluded")
+
+    @property
+    def schools(self) -> pd.DataFrame:
+        """One row per (year, county, level, school_id, indicator) of the school-threshold rules."""
+        if callable(self._schools):
+            object.__setattr__(self, "_schools", self._schools())  # built once, then kept
+        return self._schools
 
     @property
     def passed(self) -> pd.Series:
