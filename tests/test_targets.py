@@ -149,3 +149,25 @@ def test_duplicate_observations_are_rejected():
     df = pd.DataFrame({"year": [2020, 2020], "county": ["甲县", "甲县"], "metric": ["m", "m"], "value": [1, 2]})
     with pytest.raises(ee.InputError, match="one observation per"):
         read_metrics(df)
+
+
+def test_a_county_gets_one_reason_naming_every_unobserved_and_every_pending_target():
+    import attrs
+
+    std = ee.registry().standard("cn.basic-balance-2012")
+    failing, later, *rest = std.targets
+    later = attrs.evolve(later, deadline=2020)  # observed and failing in 2016: pending
+    std = attrs.evolve(std, targets=(failing, later, *rest))
+    frame = pd.DataFrame({"year": 2016, "county": ["东区", "东区", "西区"], "school_id": ["a", "b", "c"],
+                          "level": "primary", "students": [400, 300, 200],
+                          **{c: [1000.0, 800.0, 500.0] for c in std.needed_columns}})
+    metrics = pd.DataFrame({"year": 2016, "county": "东区", "metric": [failing.metric, later.metric],
+                            "value": [0.0, 0.0]})
+    reasons = ee.evaluate(frame, std, metrics=metrics).verdicts.set_index("county")["reasons"]
+    east, west = reasons["东区"].split("; "), reasons["西区"].split("; ")
+    assert [r for r in east if r.startswith(failing.id + ": ")] == [
+        f"{failing.id}: {failing.metric} = 0, required {failing.op} {failing.value:g}"]
+    assert "未到期 pending: " + later.id in east
+    assert "无观测值 no observation: " + ", ".join(t.id for t in rest) in east
+    assert "无观测值 no observation: " + ", ".join(t.id for t in std.targets) in west
+    assert sum("无观测值" in r for r in west) == 1 and not any("未到期" in r for r in west)

@@ -21,7 +21,7 @@ from . import verdicts
 from .columns import LEVELS
 from .groups import Groups
 from .recognitions import first_year
-from .rules import Dispersion, SchoolThreshold, Trend, check_units, compare
+from .rules import Dispersion, SchoolThreshold, Trend, bound, check_units, compare
 
 LEVEL_ZH = {"primary": "小学", "junior": "初中"}
 SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
@@ -174,20 +174,27 @@ def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
     level = g.spread(g.keys["level"].cat.codes.to_numpy())
     keys = [t.indicator for t in rule.thresholds]
     by_level = [t.value.array(check_units(t, ctx.indicators[t.indicator].unit)) for t in rule.thresholds]
-    thr = np.vstack([b[level] for b in by_level])  # thresholds x sections, indicator units; NaN: no threshold
     floor = rule.floor if rule.floor is not None else 0.0
-    floor_thr = np.vstack([_decimal_product(floor, b)[level] for b in by_level])
-    val = np.vstack([ctx.values[k] for k in keys])
-    applies = ~np.isnan(thr)
-    known = ~np.isnan(val) & applies
-    met = compare(">=", val, thr)
-    below_floor = known & ~met & compare("<", val, floor_thr)
-    n_apply = applies.sum(axis=0)
+    # Per section, how many thresholds apply, are met, are missed, cannot be judged, and
+    # whether a miss is below the floor; one indicator at a time against its two
+    # per-level bounds (tolerance applied once per level, not per school).
+    n = len(g.codes)
+    n_apply, n_met, n_unmet, n_unknown = (np.zeros(n, dtype=np.int8) for _ in range(4))
+    below_floor = np.zeros(n, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for key, b in zip(keys, by_level, strict=True):
+            x = ctx.values[key]
+            applies = ~np.isnan(b)[level]
+            known = applies & ~np.isnan(x)
+            met = x >= bound(">=", b)[level]
+            unmet = known & ~met
+            n_apply += applies
+            n_met += met  # NaN never meets
+            n_unmet += unmet
+            n_unknown += applies & ~known
+            below_floor |= unmet & (x < bound("<", _decimal_product(floor, b))[level])
     need = n_apply if rule.min_met is None else np.minimum(rule.min_met, n_apply)
-    n_met = (known & met).sum(axis=0)
-    n_unmet = (known & ~met).sum(axis=0)
-    n_unknown = (applies & ~known).sum(axis=0)
-    definitely_fails = (n_unmet > n_apply - need) | below_floor.any(axis=0)
+    definitely_fails = (n_unmet > n_apply - need) | below_floor
     definitely_passes = (n_unknown == 0) & (n_met >= need) & ~definitely_fails
     school_passed = verdicts.boolean(definitely_passes, definitely_passes | definitely_fails)
     passed = verdicts.all_of(g.codes, school_passed, g.n)
@@ -199,14 +206,14 @@ def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
                                         where=n_fail > 0),
                       _text(*lead, "无法评估 not assessable — ", n_na, " 所学校缺数据 schools have missing data",
                             where=(n_fail == 0) & (n_na > 0)))
-    evidence = functools.partial(_threshold_evidence, g, ctx.school_ids, keys, val, level, by_level, floor,
-                                 school_passed)
+    evidence = functools.partial(_threshold_evidence, g, ctx.school_ids, keys, [ctx.values[k] for k in keys],
+                                 level, by_level, floor, school_passed)
     return Outcome(rule.id, passed, reason,
                    columns={"schools_met": n_ok, "schools_not_met": n_fail, "schools_not_assessable": n_na},
                    schools=evidence)
 
 
-def _threshold_evidence(g: Groups, ids: pd.Categorical, keys: list[str], val: np.ndarray, level: np.ndarray,
+def _threshold_evidence(g: Groups, ids: pd.Categorical, keys: list[str], values: list[np.ndarray], level: np.ndarray,
                         by_level: list[np.ndarray], floor: float, school_passed: pd.arrays.BooleanArray
                         ) -> pd.DataFrame:
     """One row per (section, threshold), built when ``ev.schools`` is first read.
@@ -217,6 +224,7 @@ def _threshold_evidence(g: Groups, ids: pd.Categorical, keys: list[str], val: np
     per-section columns are repeated, not gathered.
     """
     k, n = len(keys), len(g.codes)
+    val = np.vstack(values)
     thr = np.vstack([b[level] for b in by_level])
     floor_thr = np.vstack([_decimal_product(floor, b)[level] for b in by_level])
     known = ~np.isnan(val) & ~np.isnan(thr)

@@ -18,7 +18,7 @@ from . import verdicts
 from .checks import Context, Outcome, check, trend
 from .errors import InputError, Problem
 from .evaluation import Evaluation
-from .groups import Groups, group, weighted_moments
+from .groups import Groups, group, sort_order, weighted_moments
 from .jurisdictions import closest
 from .metrics import read_metrics
 from .recognitions import first_year, read_recognitions
@@ -300,10 +300,12 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevalu
         passed.append(pd.array([pd.NA] * len(unevaluated), dtype="boolean"))
         reason.append(np.full(len(unevaluated), "无纳入计算的学校 no school of the county was evaluated (see excluded)",
                               dtype=object))
+    kinds = None
     if len(targets):
         t = targets
         p = t["passed"].array
-        reason.append(_target_reasons(t, ~np.asarray(p.fillna(False), dtype=bool)))
+        text, kinds, target_codes, ids = _target_reasons(t, ~np.asarray(p.fillna(False), dtype=bool))
+        reason.append(text)
         year.append(t["year"].to_numpy())
         codes, uniq = pd.factorize(t["county"].array)  # a few thousand distinct names among many rows
         county.append(names.get_indexer(np.asarray(uniq, dtype=object))[codes])
@@ -322,13 +324,21 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevalu
     crit_passed[np.concatenate([np.asarray(x.isna()) for x in passed])] = pd.NA
     verdict = verdicts.all_of(codes, crit_passed, n)
     reasons = np.full(n, "", dtype=object)
-    open_ = ~np.asarray(crit_passed.fillna(False), dtype=bool)  # not a definite pass
-    if open_.any():
-        order = np.argsort(codes[open_], kind="stable")
-        c = codes[open_][order]
-        text = np.concatenate(reason)[open_][order] + "; "
+    texts = np.concatenate(reason)
+    open_ = texts.astype(bool)  # a text where a criterion is not a definite pass
+    at, texts = codes[open_], texts[open_]
+    if kinds is not None:  # targets unobserved or pending: one reason per county, naming them all
+        rows = codes[len(codes) - len(kinds):]
+        for kind, label in ((_PENDING, "未到期 pending: "), (_UNOBSERVED, "无观测值 no observation: ")):
+            grouped = _grouped_reasons(rows[kinds == kind], target_codes[kinds == kind], ids, label, n)
+            given = np.flatnonzero(grouped.astype(bool))
+            at, texts = np.concatenate([at, given]), np.concatenate([texts, grouped[given]])
+    if len(at):
+        order = np.argsort(at, kind="stable")
+        c = at[order]
+        joined = texts[order] + "; "
         starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
-        reasons[c[starts]] = [r[:-2] for r in np.add.reduceat(text, starts)]
+        reasons[c[starts]] = [r[:-2] for r in np.add.reduceat(joined, starts)]
     uniq = np.asarray(uniq, dtype=np.int64)
     return pd.DataFrame({
         "year": np.asarray(years)[uniq // len(names)].astype(np.int64),
@@ -337,30 +347,49 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevalu
     })
 
 
-def _target_reasons(t: pd.DataFrame, open_: np.ndarray) -> np.ndarray:
-    """Why each open target row is not a pass ("" for a pass); text built for open rows only.
+_OWN, _UNOBSERVED, _PENDING = 0, 1, 2
 
-    Most open rows are unobserved; their text depends on the target alone, so it is
-    written once per target and indexed.
+
+def _target_reasons(t: pd.DataFrame, open_: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Why each target row is not a pass: (its own text, "" where none, its kind, the code of its target,
+    the target ids).
+
+    A definite failure says what was observed and required. An unobserved or pending
+    row says nothing of its own: its text depends on the target alone, and a county
+    gets one reason naming all such targets (``_grouped_reasons``).
     """
     out = np.full(len(t), "", dtype=object)
-    if not open_.any():
-        return out
-    sub = t[open_]
-    codes, ids = pd.factorize(sub["target"].astype(str))
+    codes, ids = pd.factorize(t["target"].array)
     ids = np.asarray(ids, dtype=object)
-    na = sub["passed"].isna().to_numpy()
-    pending = np.asarray(sub["status"].cat.codes) == verdicts.STATUSES.index(verdicts.PENDING)
-    text = np.where(pending, (ids + ": 未到期 pending")[codes], (ids + ": 无观测值 no observation")[codes])
-    seen = ~na  # a definite failure: say what was observed and what was required
+    na = np.asarray(t["passed"].isna())
+    pending = np.asarray(t["status"].cat.codes) == verdicts.STATUSES.index(verdicts.PENDING)
+    kinds = np.where(open_ & na, np.where(pending, _PENDING, _UNOBSERVED), _OWN).astype(np.int8)
+    seen = open_ & ~na  # a definite failure
     if seen.any():
-        s2 = sub[seen]
-        text[seen] = (ids[codes[seen]] + ": " + s2["metric"].astype(str).to_numpy(dtype=object) + " = "
-                      + np.char.mod("%g", s2["value"].to_numpy(dtype=float)).astype(object) + ", required "
-                      + s2["op"].astype(str).to_numpy(dtype=object) + " "
-                      + np.char.mod("%g", s2["required"].to_numpy(dtype=float)).astype(object))
-    out[open_] = text
-    return out
+        s2 = t[seen]
+        out[seen] = (ids[codes[seen]] + ": " + s2["metric"].astype(str).to_numpy(dtype=object) + " = "
+                     + np.char.mod("%g", s2["value"].to_numpy(dtype=float)).astype(object) + ", required "
+                     + s2["op"].astype(str).to_numpy(dtype=object) + " "
+                     + np.char.mod("%g", s2["required"].to_numpy(dtype=float)).astype(object))
+    return out, kinds, codes, ids
+
+
+def _grouped_reasons(place: np.ndarray, target: np.ndarray, ids: np.ndarray, label: str, n: int) -> np.ndarray:
+    """Per place, ``label`` and the ids of its targets ("" for none), targets in their order.
+
+    Each place's set of targets is a bit mask (a sum of distinct powers of two,
+    exact in a float64 below 2**53, so 50 targets per mask); counties mostly share
+    one set, so the text is written once per distinct set.
+    """
+    out = np.full(n, "", dtype=object)
+    for first in range(0, len(ids), 50):
+        mine = (target >= first) & (target < first + 50)
+        mask = np.bincount(place[mine], weights=np.exp2(target[mine] - first), minlength=n)
+        distinct, inverse = np.unique(mask, return_inverse=True)
+        names = [", ".join(ids[first + b] for b in range(50) if int(m) >> b & 1) for m in distinct]
+        part = np.asarray(names, dtype=object)[inverse]
+        out = np.where(out.astype(bool) & part.astype(bool), out + ", " + part, np.where(part.astype(bool), part, out))
+    return np.where(out.astype(bool), label + out, out)
 
 
 def _recognition_rows(rule: Recognition, places: pd.DataFrame, recog: pd.DataFrame | None) -> pd.DataFrame:
@@ -421,11 +450,18 @@ def _stack(arrays: list) -> pd.arrays.BooleanArray:
     return pd.array(pd.concat([pd.Series(a, dtype="boolean") for a in arrays], ignore_index=True), dtype="boolean")
 
 
-def _sort(df: pd.DataFrame, by: list[str], stable_on: str | None = None) -> pd.DataFrame:
-    cols = [c for c in by if c in df.columns] + ([stable_on] if stable_on else [])
-    if not cols or not len(df):
+def _sort(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``df`` sorted by ``by`` (blanks last), stably, by one packed sort of the columns' codes."""
+    cols = [c for c in by if c in df.columns]
+    if not cols or len(df) < 2:
         return df.reset_index(drop=True)
-    return df.sort_values(cols, kind="stable").reset_index(drop=True)
+    codes, sizes = [], []
+    for c in cols:
+        code, uniq = pd.factorize(df[c], sort=True)
+        codes.append(np.where(code < 0, len(uniq), code))
+        sizes.append(len(uniq) + 1)
+    order, _ = sort_order(codes, sizes)
+    return df.reset_index(drop=True) if order is None else df.take(order).reset_index(drop=True)
 
 
 def _versions(reg: Registry) -> dict[str, str]:

@@ -25,22 +25,31 @@ OPS = (">=", ">", "<=", "<", "==")
 REL_TOL = 1e-12
 
 
+def bound(op: str, limit):
+    """The limit moved by REL_TOL so that ``x op limit`` is a plain comparison with it.
+
+    Computed once per threshold and level, the tolerance then costs nothing per school.
+    """
+    limit = np.asarray(limit, dtype=float)
+    tol = REL_TOL * np.abs(limit)
+    return limit - tol if op in (">=", "<") else limit + tol
+
+
 def compare(op: str, x, limit):
     """``x op limit`` element-wise, with REL_TOL; NaN compares False (callers mark it unknown)."""
     x = np.asarray(x, dtype=float)
-    limit = np.asarray(limit, dtype=float)
-    tol = REL_TOL * np.abs(limit)
     with np.errstate(invalid="ignore"):
         if op == ">=":
-            return x >= limit - tol
+            return x >= bound(op, limit)
         if op == ">":
-            return x > limit + tol
+            return x > bound(op, limit)
         if op == "<=":
-            return x <= limit + tol
+            return x <= bound(op, limit)
         if op == "<":
-            return x < limit - tol
+            return x < bound(op, limit)
         if op == "==":
-            return np.abs(x - limit) <= tol
+            limit = np.asarray(limit, dtype=float)
+            return np.abs(x - limit) <= REL_TOL * np.abs(limit)
     raise ValueError(f"unknown comparison {op!r}; expected one of {OPS}")
 
 
