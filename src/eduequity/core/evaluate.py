@@ -310,15 +310,17 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevalu
         codes, uniq = pd.factorize(t["county"].array)  # a few thousand distinct names among many rows
         county.append(names.get_indexer(np.asarray(uniq, dtype=object))[codes])
         passed.append(p)
-    if not year:
+    year_all = np.concatenate(year).astype(np.int64) if year else np.zeros(0, dtype=np.int64)
+    if not len(year_all):
         return pd.DataFrame({"year": pd.Series(dtype="int64"), "county": pd.Series(dtype="str"),
                              "passed": pd.Series(dtype="boolean"), "status": pd.Categorical([], dtype=verdicts.STATUS_DTYPE),
                              "reasons": pd.Series(dtype="str")})
-    year_all = np.concatenate(year).astype(np.int64)
-    ycodes, years = pd.factorize(year_all, sort=True)
-    ccodes = np.concatenate(county)
-    codes, uniq = pd.factorize(ycodes.astype(np.int64) * len(names) + ccodes, sort=True)
-    codes = codes.astype(np.intp)
+    y0 = int(year_all.min())
+    place = (year_all - y0) * len(names) + np.concatenate(county)  # a dense key: ranked by counting, no hashing
+    present = np.zeros(int(place.max()) + 1, dtype=bool)
+    present[place] = True
+    uniq = np.flatnonzero(present)
+    codes = (np.cumsum(present) - 1)[place]
     n = len(uniq)
     crit_passed = pd.array(np.concatenate([np.asarray(x.fillna(False), dtype=bool) for x in passed]), dtype="boolean")
     crit_passed[np.concatenate([np.asarray(x.isna()) for x in passed])] = pd.NA
@@ -336,12 +338,13 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevalu
     if len(at):
         order = np.argsort(at, kind="stable")
         c = at[order]
-        joined = texts[order] + "; "
+        joined = texts[order]
+        later = np.flatnonzero(np.r_[False, c[1:] == c[:-1]])  # every reason after a county's first
+        joined[later] = "; " + joined[later]
         starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
-        reasons[c[starts]] = [r[:-2] for r in np.add.reduceat(joined, starts)]
-    uniq = np.asarray(uniq, dtype=np.int64)
+        reasons[c[starts]] = np.add.reduceat(joined, starts)
     return pd.DataFrame({
-        "year": np.asarray(years)[uniq // len(names)].astype(np.int64),
+        "year": y0 + uniq // len(names),
         "county": pd.array(np.asarray(names, dtype=object)[uniq % len(names)], dtype="str"),
         "passed": verdict, "status": verdicts.status(verdict), "reasons": pd.array(reasons, dtype="str"),
     })
