@@ -167,7 +167,9 @@ def test_a_county_gets_one_reason_naming_every_unobserved_and_every_pending_targ
     east, west = reasons["东区"].split("; "), reasons["西区"].split("; ")
     assert [r for r in east if r.startswith(failing.id + ": ")] == [
         f"{failing.id}: {failing.metric} = 0, required {failing.op} {failing.value:g}"]
-    assert "未到期 pending: " + later.id in east
-    assert "无观测值 no observation: " + ", ".join(t.id for t in rest) in east
-    assert "无观测值 no observation: " + ", ".join(t.id for t in std.targets) in west
+    short = {t.id: t.id.removeprefix(std.id + ".") for t in std.targets}
+    assert f"未到期 pending ({std.id}): {short[later.id]}" in east
+    # named in id order, as ev.targets lists them
+    assert f"无观测值 no observation ({std.id}): " + ", ".join(sorted(short[t.id] for t in rest)) in east
+    assert f"无观测值 no observation ({std.id}): " + ", ".join(sorted(short.values())) in west
     assert sum("无观测值" in r for r in west) == 1 and not any("未到期" in r for r in west)

@@ -9,6 +9,7 @@ check → metric targets and prerequisites → the overall verdict per
 from __future__ import annotations
 
 import functools
+import os
 
 import numpy as np
 import pandas as pd
@@ -82,12 +83,13 @@ def evaluate(
     target_rows = [targets_mod.judge(std.targets, observations, places, std.jurisdiction)]
     target_rows += [_recognition_rows(rule, places, recog) for rule in std.rules if isinstance(rule, Recognition)]
     target_rows += [rows for _, rows in trends]
-    target_frame = pd.concat([t for t in target_rows if len(t)] or [targets_mod.empty()], ignore_index=True)
+    target_frame = _sort(_by_target(target_rows), ["target", "year", "county", "level"])
 
     counties = _counties(g, outcomes)
     indicators = _indicators(g, ctx, outcomes, std)
     trend_ids = [r.id for r in std.rules if isinstance(r, Trend)]  # already among the outcomes
-    verdict_frame = _verdicts(g, outcomes, target_frame[~target_frame["target"].isin(trend_ids)],
+    judged = target_frame[~target_frame["target"].isin(trend_ids)] if trend_ids else target_frame
+    verdict_frame = _verdicts(g, outcomes, judged,
                               _unevaluated(frame, excluded, g))
     schools = functools.partial(_evidence, [o.schools for o in outcomes if o.schools is not None])
     input_rows = _distinct(frame["row"])
@@ -97,7 +99,7 @@ def evaluate(
         verdicts=verdict_frame,
         indicators=indicators,
         schools=schools,
-        targets=_sort(target_frame, ["target", "year", "county", "level"]),
+        targets=target_frame,
         excluded=excluded,
         input_rows=input_rows,
         evaluated_rows=input_rows if keep is None else _distinct(included["row"]),
@@ -378,13 +380,18 @@ def _target_reasons(t: pd.DataFrame, open_: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def _grouped_reasons(place: np.ndarray, target: np.ndarray, ids: np.ndarray, label: str, n: int) -> np.ndarray:
-    """Per place, ``label`` and the ids of its targets ("" for none), targets in their order.
+    """Per place, ``label`` and the ids of its targets ("" for none), in the order of ``ids``;
+    a prefix the ids share ("cn.quality-balance-2017") is written once.
 
     Each place's set of targets is a bit mask (a sum of distinct powers of two,
     exact in a float64 below 2**53, so 50 targets per mask); counties mostly share
     one set, so the text is written once per distinct set.
     """
     out = np.full(n, "", dtype=object)
+    prefix = os.path.commonprefix(list(ids)).rpartition(".")[0]  # the standard's id, said once
+    if prefix:
+        label = f"{label.rstrip(': ')} ({prefix}): "
+        ids = np.asarray([i[len(prefix) + 1:] for i in ids], dtype=object)
     for first in range(0, len(ids), 50):
         mine = (target >= first) & (target < first + 50)
         mask = np.bincount(place[mine], weights=np.exp2(target[mine] - first), minlength=n)
@@ -451,6 +458,24 @@ def _stack(arrays: list) -> pd.arrays.BooleanArray:
     if not arrays:
         return pd.array([], dtype="boolean")
     return pd.array(pd.concat([pd.Series(a, dtype="boolean") for a in arrays], ignore_index=True), dtype="boolean")
+
+
+def _by_target(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """Target rows, one block per target, blocks in id order.
+
+    Each piece holds each of its targets' rows together, already in (year, county,
+    level) order; putting the blocks in order of their ids (slices, no copy) and
+    concatenating once leaves ``_sort`` nothing to move in the usual case.
+    """
+    blocks = []
+    for t in pieces:
+        if not len(t):
+            continue
+        ids = t["target"].array
+        cut = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True])
+        blocks += [t.iloc[a:b] for a, b in zip(cut[:-1], cut[1:])]
+    blocks.sort(key=lambda b: b["target"].iat[0])
+    return pd.concat(blocks or [targets_mod.empty()], ignore_index=True)
 
 
 def _sort(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
