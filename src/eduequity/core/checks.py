@@ -72,8 +72,14 @@ def _text(*parts, where: np.ndarray) -> np.ndarray:
     idx = np.flatnonzero(where)
     if not len(idx):
         return out
-    acc = np.full(len(idx), "", dtype=object)
+    merged: list = []  # adjacent constant parts joined first: each part costs a pass over the rows
     for p in parts:
+        if merged and not isinstance(p, _Num | np.ndarray) and not isinstance(merged[-1], _Num | np.ndarray):
+            merged[-1] = str(merged[-1]) + str(p)
+        else:
+            merged.append(p)
+    acc = np.full(len(idx), "", dtype=object)
+    for p in merged:
         if isinstance(p, _Num):
             acc = acc + np.char.mod(p.spec, p.values[idx]).astype(object)
         elif isinstance(p, np.ndarray):
@@ -184,14 +190,19 @@ def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
     with np.errstate(invalid="ignore"):
         for key, b in zip(keys, by_level, strict=True):
             x = ctx.values[key]
-            applies = ~np.isnan(b)[level]
-            known = applies & ~np.isnan(x)
+            blank = np.isnan(x)
             met = x >= bound(">=", b)[level]
-            unmet = known & ~met
-            n_apply += applies
+            if np.isnan(b).any():  # a level without this threshold
+                applies = ~np.isnan(b)[level]
+                n_apply += applies
+                n_unknown += applies & blank
+                unmet = applies & ~blank & ~met
+            else:
+                n_apply += 1
+                n_unknown += blank
+                unmet = ~(blank | met)
             n_met += met  # NaN never meets
             n_unmet += unmet
-            n_unknown += applies & ~known
             below_floor |= unmet & (x < bound("<", _decimal_product(floor, b))[level])
     need = n_apply if rule.min_met is None else np.minimum(rule.min_met, n_apply)
     definitely_fails = (n_unmet > n_apply - need) | below_floor
