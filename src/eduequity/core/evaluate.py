@@ -24,7 +24,7 @@ from .jurisdictions import closest
 from .metrics import read_metrics
 from .recognitions import first_year, read_recognitions
 from .registry import Registry, registry as default_registry
-from .rules import Recognition, Trend
+from .rules import Recognition, SchoolThreshold, Trend
 from .schools import ATTR, MARK, read_schools
 from .standards import Standard
 
@@ -189,19 +189,32 @@ def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, np.ndarr
 # -- evidence ---------------------------------------------------------------------------------
 
 def _context(frame: pd.DataFrame, std: Standard) -> Context:
-    """Indicator values and moments, sections in the groups' (group, school id) order."""
+    """Indicator values and moments, sections in the groups' (group, school id) order.
+
+    Per-section values are kept only for the indicators a school-threshold rule
+    reads; the others live in one reused buffer. At 3 million rows a fresh array
+    costs more in page faults than the arithmetic on it.
+    """
     g, ids, order = group(frame)
+    kept = {t.indicator for r in std.rules if isinstance(r, SchoolThreshold) for t in r.thresholds}
+    n = len(g.codes)
+    buffer, scratch = np.empty(n), (np.empty(n), np.empty(n))
     values, means, cvs, missing = {}, {}, {}, {}
     for key in std.needed_columns:
         ind = std.indicator(key)
         column = frame[key].to_numpy(dtype=np.float64)
-        x = column.copy() if order is None else column[order]
+        x = np.empty(n) if key in kept else buffer
+        if order is None:
+            np.copyto(x, column)
+        else:
+            np.take(column, order, out=x)
         # Multiply before dividing: 9 teachers x 100 / 1000 students is exactly 0.9 per 100
         # students, where 9 / 1000 x 100 is 0.8999999999999999 and would miss a 0.9 threshold.
         x *= ind.factor
         x /= g.students
-        values[key] = x
-        means[key], cvs[key] = weighted_moments(g, x)
+        if key in kept:
+            values[key] = x
+        means[key], cvs[key] = weighted_moments(g, x, scratch)
         missing[key] = _missing_schools(g, x, ids)
     return Context(g, values, means, cvs, missing, ids, {i.key: i for i in std.indicators})
 
@@ -232,7 +245,7 @@ def _counties(g: Groups, outcomes: list[Outcome]) -> pd.DataFrame:
 def _indicators(g: Groups, ctx: Context, outcomes: list[Outcome], std: Standard) -> pd.DataFrame:
     """One row per (group, indicator), laid out group-major so no sort is needed: the
     groups are already in (year, county, level) order."""
-    keys = list(ctx.values)
+    keys = list(ctx.means)
     n, k = g.n, len(keys)
     limit = np.full((k, n), np.nan)
     value = np.zeros((k, n), dtype=bool)
