@@ -177,7 +177,7 @@ def _(rule: Dispersion, ctx: Context) -> Outcome:
 @check.register
 def _(rule: SchoolThreshold, ctx: Context) -> Outcome:
     g = ctx.groups
-    level = g.spread(g.keys["level"].cat.codes.to_numpy())
+    level = g.spread(g.keys["level"].cat.codes.to_numpy().astype(np.intp))  # an index: converted once, not per use
     keys = [t.indicator for t in rule.thresholds]
     by_level = [t.value.array(check_units(t, ctx.indicators[t.indicator].unit)) for t in rule.thresholds]
     floor = rule.floor if rule.floor is not None else 0.0

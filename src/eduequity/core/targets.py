@@ -77,12 +77,13 @@ def judge(targets, observations: pd.DataFrame, places: pd.DataFrame, jurisdictio
         value[rows] = keys.merge(obs, on=["year", "county", "metric", "level"], how="left",
                                  sort=False, validate="many_to_one")["value"].to_numpy(dtype="float64")
     known = ~np.isnan(value)
-    op = np.asarray([t.op for t in targets], dtype=object)[which]
     required = np.asarray([float(t.value) for t in targets])[which]
     sat = np.zeros(len(which), dtype=bool)
-    for o in OPS:  # five comparisons, each over all rows that use it
-        use = op == o
-        sat[use] = compare(o, value[use], required[use])
+    if known.any():
+        op = np.asarray([OPS.index(t.op) for t in targets], dtype=np.int8)[which]
+        for i, o in enumerate(OPS):  # five comparisons, each over all rows that use it
+            use = op == i
+            sat[use] = compare(o, value[use], required[use])
     deadline = pd.array([t.deadline for t in targets], dtype="Int64").take(which)
     early = year < deadline.to_numpy(dtype=float, na_value=np.nan)  # False where there is no deadline
     pending = known & ~sat & early
