@@ -781,24 +781,28 @@ class _Reader:
             p.add(None, None, "a header line and at least one data row")
         keep = ~dropped
 
-        # sections in input order; a mixed school's primary before its junior
-        part_pos = np.flatnonzero(part & keep)
-        if emit is None:
-            wp = wj = np.zeros(0, dtype=np.int64)
+        # sections in input order; a mixed school's primary before its junior. Usually
+        # every row is one section: then the input columns are the output (no index arrays).
+        sections_only = part & keep
+        identity = (emit is None or not emit.any()) and bool(sections_only.all())
+        if identity:
+            src, kind, lvl = None, None, level_code
         else:
-            wp, wj = np.flatnonzero(emit[:, 0] & keep), np.flatnonzero(emit[:, 1] & keep)
-        src = np.concatenate([part_pos, wp, wj])
-        kind = np.concatenate([np.zeros(len(part_pos), np.int8), np.ones(len(wp), np.int8),
-                               np.full(len(wj), 2, np.int8)])
-        identity = len(src) == n and len(part_pos) == n
-        lvl = level_code if identity else np.concatenate(
-            [level_code[part_pos], np.zeros(len(wp), np.int64), np.ones(len(wj), np.int64)])
-        if len(wp) + len(wj):
-            order = np.lexsort((lvl, src))
-            src, kind, lvl = src[order], kind[order], lvl[order]
+            part_pos = np.flatnonzero(sections_only)
+            if emit is None:
+                wp = wj = np.zeros(0, dtype=np.int64)
+            else:
+                wp, wj = np.flatnonzero(emit[:, 0] & keep), np.flatnonzero(emit[:, 1] & keep)
+            src = np.concatenate([part_pos, wp, wj])
+            kind = np.concatenate([np.zeros(len(part_pos), np.int8), np.ones(len(wp), np.int8),
+                                   np.full(len(wj), 2, np.int8)])
+            lvl = np.concatenate([level_code[part_pos], np.zeros(len(wp), np.int64), np.ones(len(wj), np.int64)])
+            if len(wp) + len(wj):
+                order = np.lexsort((lvl, src))
+                src, kind, lvl = src[order], kind[order], lvl[order]
 
         if sid is not None:
-            self.duplicates(rows, src, lvl, year, year_ok, sid, identity)
+            self.duplicates(rows, src, lvl, year, year_ok, sid)
 
         found = p.build(rows, dropped) if p else []
         if found:
@@ -914,21 +918,23 @@ class _Reader:
         emit[:, 1] = good & (n0[:, 1] > 0) & ~np.isnan(w[:, 1])
         return shares, emit
 
-    def duplicates(self, rows, src, lvl, year, year_ok, sid, whole: bool) -> None:
+    def duplicates(self, rows, src, lvl, year, year_ok, sid) -> None:
         """Every section whose (year, school_id, level) is not unique; one factorized key, one duplicated()."""
         codes, uniques, _ = sid
+        whole = src is None  # every row is one section
         s = codes if whole else codes[src]
         valid = (year_ok if whole else year_ok[src]) & (s >= 0) & (lvl >= 0)
         if not valid.any():
             return
         # key = (year, school, level) as one int, built in place (3 million rows: no temporaries)
-        key = np.where(valid, year if whole else year[src], YEAR_MIN).astype(np.int64)
+        y = year if whole else year[src]
+        all_valid = bool(valid.all())
+        key = y.astype(np.int64) if all_valid else np.where(valid, y, YEAR_MIN).astype(np.int64)
         key -= YEAR_MIN
         key *= max(len(uniques), 1)
-        key += np.maximum(s, 0)
+        key += s if all_valid else np.maximum(s, 0)
         key *= 2
-        key += np.maximum(lvl, 0)
-        all_valid = bool(valid.all())
+        key += lvl if all_valid else np.maximum(lvl, 0)
         k = key if all_valid else key[valid]
         k -= k.min()
         dense = k.max() < 4 * len(k) + 1024  # a dense key: counting is cheaper than hashing
@@ -937,7 +943,7 @@ class _Reader:
             seen[k] = True
             if np.count_nonzero(seen) == len(k):  # the usual case: no duplicate, nothing to locate
                 return
-        dup = np.zeros(len(src), dtype=bool)
+        dup = np.zeros(len(key), dtype=bool)
         found = np.bincount(k)[k] > 1 if dense else pd.Series(k).duplicated(keep=False).to_numpy()
         if all_valid:
             dup = found
@@ -946,14 +952,14 @@ class _Reader:
         if not dup.any():
             return
         idx = np.flatnonzero(dup)
-        at = rows[src[idx]]
+        at = rows[idx if whole else src[idx]]
         groups = pd.Series(at).groupby(key[idx]).agg(list).to_dict()
         expected = []
         for k, r in zip(key[idx].tolist(), at.tolist()):  # formatting the problem list
             others = sorted(set(groups[k]) - {r}) or [r]
             expected.append("a unique (year, school_id, level); the same key is on row"
                             + ("s " if len(others) > 1 else " ") + ", ".join(map(str, others)))
-        self.cells(src[idx], "school_id", expected)
+        self.cells(idx if whole else src[idx], "school_id", expected)
 
     def exact_series(self, name: str, identity: bool) -> pd.Series | None:
         """The input column itself when it already is the output (keeps the frame cheap and writable)."""
