@@ -21,7 +21,8 @@ def _cell(v) -> str:
         return "✓" if v else "✗"
     if isinstance(v, float | np.floating):
         return f"{v:.3f}"
-    return str(v).replace("|", "\\|").replace("\n", " ")
+    # "<" escaped: Markdown passes raw HTML through, and a cell is data, never markup
+    return str(v).replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<").replace("\n", " ")
 
 
 def table(df: pd.DataFrame, columns: tuple[str, ...] = ()) -> str:
