@@ -176,7 +176,7 @@ def test_csv_problem_lines(tmp_path):
         read_schools(path)
     err = info.value
     assert err.source == str(path) and err.line_offset == 2
-    assert err.problems == [Problem(1, "students", -3, "a positive whole number of students")]
+    assert err.problems == [Problem(1, "students", -3, "a positive whole number of students (at most 1,000,000)")]
     assert "(line 3)" in str(err)
 
 
@@ -259,7 +259,7 @@ def test_xlsx_title_blank_and_unit_rows_are_skipped_and_lines_stay_true(tmp_path
     rows[5][4] = -300  # the second data row, sheet row 6
     with pytest.raises(InputError) as info:
         read_schools(sheet(path, rows, merges=["A1:F1", "A3:F3"]))
-    assert info.value.problems == [Problem(1, "学生数", -300, "a positive whole number of students")]
+    assert info.value.problems == [Problem(1, "学生数", -300, "a positive whole number of students (at most 1,000,000)")]
     assert info.value.line_offset == 5 and "(line 6)" in str(info.value)
 
 
@@ -486,6 +486,21 @@ def test_resource_wrong_dimension_cell_unit():
     p = only(frame(teaching_area=["2000", "450 kg", "3 亩"]))
     assert (p.row, p.column, p.value) == (1, "teaching_area", "450 kg")
     assert "convertible to meter ** 2" in p.expected
+
+
+def test_absurdly_large_numbers_are_refused_before_they_overflow():
+    found = problems(frame(students=[400, 2_000_000, 1e300], teaching_area=[1e16, 2.0, 3.0]))
+    assert [(p.row, p.column) for p in found] == [(0, "teaching_area"), (1, "students"), (2, "students")]
+    assert "at most 1,000,000" in found[1].expected and "at most 1e+15" in found[0].expected
+    assert read_schools(frame(students=[400, 1_000_000, 50]))["students"].tolist() == [400.0, 1e6, 50.0]
+
+
+@pytest.mark.parametrize("unit", ["-", "/", "m/", "*", "(", "m ("])
+def test_units_pint_cannot_tokenize_are_unknown_units_not_crashes(unit):
+    p = only(frame().drop(columns="teaching_area").assign(**{f"teaching_area [{unit}]": 1.0}))
+    assert (p.row, p.column) == (None, f"teaching_area [{unit}]") and "known" in p.expected
+    p = only(frame(teaching_area=[1.0, f"5 {unit}", 2.0]))
+    assert (p.row, p.value) == (1, f"5 {unit}")
 
 
 def test_negative_resource():

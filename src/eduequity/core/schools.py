@@ -84,6 +84,11 @@ OWNERSHIP_DTYPE = pd.CategoricalDtype(pd.Index(OWNERSHIPS, dtype="str"))
 SPONSOR_DTYPE = pd.CategoricalDtype(pd.Index(SPONSORS, dtype="str"))
 
 YEAR_MIN, YEAR_MAX = 1949, 2100
+#: Bounds far beyond any school (the biggest have tens of thousands of students) that keep
+#: a slip of the keyboard (1e300, a phone number in the students column) from reaching the
+#: arithmetic, where sums and squares would overflow to inf and verdicts would be nonsense.
+STUDENTS_MAX = 1_000_000
+RESOURCE_MAX = 1e15
 #: What a spreadsheet shows in a cell whose formula failed (also in CSV exported from one).
 SPREADSHEET_ERRORS: tuple[str, ...] = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -938,8 +943,8 @@ class _Reader:
             self.cells(codes == BAD_UNIT, name, f"a number in {unit}, or with a unit convertible to {unit}",
                        section)
         with np.errstate(invalid="ignore"):
-            bad = ~np.isnan(values) & ~(np.isfinite(values) & (values >= 0))
-        self.cells(bad, name, f"a finite number ≥ 0 in {unit}", section)
+            bad = ~np.isnan(values) & ~(np.isfinite(values) & (values >= 0) & (values <= RESOURCE_MAX))
+        self.cells(bad, name, f"a finite number ≥ 0 in {unit} (at most {RESOURCE_MAX:.0e})", section)
         return values
 
     def categorical(self, name: str) -> np.ndarray | None:
@@ -1034,7 +1039,7 @@ class _Reader:
                 counts[:, k] = v
                 given[:, k] = ~np.isnan(v) if c is None else (~np.isnan(v) | (c != OK))
                 with np.errstate(invalid="ignore"):
-                    count_ok[:, k] = np.isnan(v) | (np.isfinite(v) & (v >= 0) & (np.mod(v, 1) == 0))
+                    count_ok[:, k] = np.isnan(v) | ((v >= 0) & (v <= STUDENTS_MAX) & (np.mod(v, 1) == 0))
                 if c is not None:
                     count_ok[:, k] &= c == OK
             whole = level_blank & students_blank & given.any(axis=1)
@@ -1047,8 +1052,9 @@ class _Reader:
         if self.has("students") or has_whole:
             self.cells(part & students_blank, "students", "a number of students (required)")
         with np.errstate(invalid="ignore"):
-            students_ok = np.isfinite(students) & (students > 0) & (np.mod(students, 1) == 0)
-        self.cells(part & ~students_blank & ~students_ok, "students", "a positive whole number of students")
+            students_ok = (students > 0) & (students <= STUDENTS_MAX) & (np.mod(students, 1) == 0)
+        self.cells(part & ~students_blank & ~students_ok, "students",
+                   f"a positive whole number of students (at most {STUDENTS_MAX:,})")
 
         # resources: whole-school totals or section values, and people per section
         values = {name: self.resource(name) for name in SPLIT + PEOPLE if self.has(name)}
@@ -1176,7 +1182,8 @@ class _Reader:
         for k, sec in enumerate(sections.SECTIONS):
             if self.has("students", sec):
                 self.cells(part & given[:, k], "students", f"blank on a section row (one with a level); {rule}", sec)
-                self.cells(whole & ~count_ok[:, k], "students", "a whole number ≥ 0 of students, or blank", sec)
+                self.cells(whole & ~count_ok[:, k], "students",
+                           f"a whole number ≥ 0 of students (at most {STUDENTS_MAX:,}), or blank", sec)
         for (name, sec), v in per_section.items():
             self.cells(part & ~np.isnan(v), name, f"blank on a section row (use {name!r})", sec)
         for name in PEOPLE:
