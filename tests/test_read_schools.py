@@ -168,13 +168,17 @@ def test_csv_ascii_header_with_gbk_data(tmp_path):
     assert out["county"].tolist() == ["米易县"] and out["level"].tolist() == ["primary"]
 
 
-def test_csv_problem_lines(tmp_path):
-    path = tmp_path / "schools.csv"
-    path.write_text("year,county,school_id,level,students\n2015,东区,1,primary,10\n2015,东区,2,primary,-3\n",
-                    encoding="utf-8")
+def csv_error(path, text: str) -> InputError:
+    """The InputError of reading ``text`` written to ``path`` as UTF-8."""
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as info:
         read_schools(path)
-    err = info.value
+    return info.value
+
+
+def test_csv_problem_lines(tmp_path):
+    path = tmp_path / "schools.csv"
+    err = csv_error(path, "year,county,school_id,level,students\n2015,东区,1,primary,10\n2015,东区,2,primary,-3\n")
     assert err.source == str(path) and err.line_offset == 2
     assert err.problems == [Problem(1, "students", -3, "a positive whole number of students (at most 1,000,000)")]
     assert "(line 3)" in str(err)
@@ -297,24 +301,19 @@ def test_xlsx_two_row_header_of_whole_school_counts(tmp_path):
 
 def test_csv_title_line_and_two_row_header(tmp_path):
     path = tmp_path / "s.csv"
-    path.write_text(f"{TITLE},,,,,\n\n年份,县,学校,,学段,学生数\n,,代码,名称,,\n"
-                    "2016,东区,A1,一小,小学,400\n2016,东区,A2,一中,初中,x\n", encoding="utf-8")
-    with pytest.raises(InputError) as info:
-        read_schools(path)
-    [p] = info.value.problems
-    assert (p.row, p.column, p.value) == (1, "学生数", "x") and "(line 6)" in str(info.value)
+    err = csv_error(path, f"{TITLE},,,,,\n\n年份,县,学校,,学段,学生数\n,,代码,名称,,\n"
+                          "2016,东区,A1,一小,小学,400\n2016,东区,A2,一中,初中,x\n")
+    [p] = err.problems
+    assert (p.row, p.column, p.value) == (1, "学生数", "x") and "(line 6)" in str(err)
     path.write_text(path.read_text(encoding="utf-8").replace(",x\n", ",300\n"), encoding="utf-8")
     out = read_schools(path)
     assert out["school_id"].tolist() == ["A1", "A2"] and out["school_name"].tolist() == ["一小", "一中"]
 
 
 def test_csv_quoted_line_breaks_above_the_data_keep_lines_true(tmp_path):
-    path = tmp_path / "s.csv"
-    path.write_text('"2016年\n统计表"\nyear,county,school_id,level,"students\n(人)"\n2016,东区,A,primary,0\n',
-                    encoding="utf-8")
-    with pytest.raises(InputError) as info:
-        read_schools(path)
-    assert info.value.problems[0].row == 0 and "(line 5)" in str(info.value)
+    err = csv_error(tmp_path / "s.csv",
+                    '"2016年\n统计表"\nyear,county,school_id,level,"students\n(人)"\n2016,东区,A,primary,0\n')
+    assert err.problems[0].row == 0 and "(line 5)" in str(err)
 
 
 def test_merged_text_cells_fill_down_and_merged_quantities_do_not(tmp_path):
