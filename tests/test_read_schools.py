@@ -301,11 +301,11 @@ def test_xlsx_two_row_header_of_whole_school_counts(tmp_path):
 
 def test_csv_title_line_and_two_row_header(tmp_path):
     path = tmp_path / "s.csv"
-    err = csv_error(path, f"{TITLE},,,,,\n\n年份,县,学校,,学段,学生数\n,,代码,名称,,\n"
-                          "2016,东区,A1,一小,小学,400\n2016,东区,A2,一中,初中,x\n")
+    err = csv_error(path, f"{TITLE},,,,,,\n\n年份,县,学校,,学段,学生数,\n,,代码,名称,,,\n"
+                          "2016,东区,A1,一小,小学,400,\n2016,东区,A2,一中,初中,x,\n")
     [p] = err.problems
     assert (p.row, p.column, p.value) == (1, "学生数", "x") and "(line 6)" in str(err)
-    path.write_text(path.read_text(encoding="utf-8").replace(",x\n", ",300\n"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(",x,\n", ",300,\n"), encoding="utf-8")
     out = read_schools(path)
     assert out["school_id"].tolist() == ["A1", "A2"] and out["school_name"].tolist() == ["一小", "一中"]
 

@@ -317,7 +317,7 @@ def _combine(parent: list[str], child: list[str], fill: bool) -> tuple[list[str]
     left = ""
     for p, c in zip(parent, child, strict=True):
         left = p or left
-        if fill and not p:
+        if fill and not p and c:  # under a blank child a blank parent stays blank: no column is made up
             p = left
         header = c
         alone = _known(c)
