@@ -141,10 +141,13 @@ def mangle(draw: st.DrawFn, df: pd.DataFrame) -> pd.DataFrame:
         blank = pd.DataFrame([[None] * len(cols)] * draw(st.integers(1, 3)), columns=cols, dtype=object)
         return pd.concat([df.iloc[:at], blank, df.iloc[at:]], ignore_index=True)
     elif kind == "mixed types":
-        df[col] = [str(v) if i % 2 else v for i, v in enumerate(df[col].tolist())]
+        j = cols.index(col)  # by position: a random header may have made two columns of one name
+        df.isetitem(j, pd.Series([str(v) if i % 2 else v for i, v in enumerate(df.iloc[:, j].tolist())],
+                                 dtype=object))
     elif kind == "extra column":
         name = draw(st.sampled_from(["备注", "序号", "teachrs", "学校所在地", ""]))
-        df[name if name not in cols else name + "2"] = [draw(CELLS) for _ in range(n)]
+        # object, as a file's cells are: pandas would make a column of strings "str" and refuse a later number
+        df[name if name not in cols else name + "2"] = pd.Series([draw(CELLS) for _ in range(n)], dtype=object)
     elif kind == "resource text":
         res = [c for c in cols if c in RESOURCES]
         if res:
