@@ -234,10 +234,12 @@ def title_rows(draw: st.DrawFn, width: int) -> list[list]:
 
 
 def write_csv(path, df: pd.DataFrame, above: list[list]) -> None:
+    """CRLF, as spreadsheets write CSV: a cell holding a bare CR or LF is then quoted, so the file
+    has as many records as the frame has rows (with "\n" endings a "\r" in a cell ends the record)."""
     with path.open("w", encoding="utf-8", newline="") as fh:
         for row in above:
-            fh.write(",".join("" if v is None else v for v in row) + "\n")
-        df.to_csv(fh, index=False, lineterminator="\n")
+            fh.write(",".join("" if v is None else v for v in row) + "\r\n")
+        df.to_csv(fh, index=False, lineterminator="\r\n")
 
 
 def write_xlsx(path, df: pd.DataFrame, above: list[list], merge_title: bool) -> None:
