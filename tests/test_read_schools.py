@@ -170,15 +170,19 @@ def test_csv_ascii_header_with_gbk_data(tmp_path):
     assert out["county"].tolist() == ["米易县"] and out["level"].tolist() == ["primary"]
 
 
-def test_csv_problem_lines(tmp_path):
-    path = tmp_path / "schools.csv"
-    path.write_text("year,county,school_id,level,students\n2015,东区,1,primary,10\n2015,东区,2,primary,-3\n",
-                    encoding="utf-8")
+def csv_error(path, text: str) -> InputError:
+    """The InputError of reading ``text`` written to ``path`` as UTF-8."""
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as info:
         read_schools(path)
-    err = info.value
+    return info.value
+
+
+def test_csv_problem_lines(tmp_path):
+    path = tmp_path / "schools.csv"
+    err = csv_error(path, "year,county,school_id,level,students\n2015,东区,1,primary,10\n2015,东区,2,primary,-3\n")
     assert err.source == str(path) and err.line_offset == 2
-    assert err.problems == [Problem(1, "students", -3, "a positive whole number of students")]
+    assert err.problems == [Problem(1, "students", -3, "a positive whole number of students (at most 1,000,000)")]
     assert "(line 3)" in str(err)
 
 
@@ -195,7 +199,8 @@ def test_xlsx(tmp_path):
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         pd.DataFrame({"a": [1]}).to_excel(xl, sheet_name="notes", index=False)
         frame(county_code=["220102", "220102", "220103"]).to_excel(xl, sheet_name="data", index=False)
-    assert problems(path)[0].column == "a"  # the first sheet unless told
+    p = only(path)  # the first sheet unless told: its only header names no key column
+    assert p.value == ["a"] and "header row" in p.expected and "line 1" in p.expected
     for sheet in ("data", 1):
         out = read_schools(path, sheet=sheet)
         assert out["school_id"].tolist() == ["0123", "0123", "S2"]
@@ -225,6 +230,132 @@ def test_xlsx_numeric_ids_and_line_offset(tmp_path):
     out = read_schools(path)
     assert out["school_id"].tolist() == ["3101", "0042", "3102"]
     assert out["books"].tolist()[:2] == [5000.0, 1200.0] and math.isnan(out["books"][2])
+
+
+# --------------------------------------------------------------------------- where the table starts
+
+TITLE = "2016年东区义务教育学校基本情况统计表"
+FLAT = ["年份", "县", "学校标识码", "学段", "学生数", "教学及辅助用房面积"]
+ROWS = ((2016, "东区", "A1", "小学", 400, 2000), (2016, "东区", "A2", "初中", 300, 1800),
+        (2016, "东区", "A3", "小学", 120, 600))
+
+
+def sheet(path, rows, merges=()):
+    """Write ``rows`` (lists of cell values, None for empty) to an .xlsx with ``merges`` ("A1:F1")."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    for ref in merges:
+        ws.merge_cells(ref)
+    wb.save(path)
+    return path
+
+
+def flat_frame(tmp_path):
+    return read_schools(sheet(tmp_path / "flat.xlsx", [FLAT, *ROWS]))
+
+
+def test_xlsx_title_blank_and_unit_rows_are_skipped_and_lines_stay_true(tmp_path):
+    rows = [[TITLE, *[None] * 5], [None] * 6, ["单位：平方米、人", *[None] * 5], FLAT, *map(list, ROWS)]
+    path = sheet(tmp_path / "s.xlsx", rows, merges=["A1:F1", "A3:F3"])
+    pd.testing.assert_frame_equal(read_schools(path), flat_frame(tmp_path))
+    rows[5][4] = -300  # the second data row, sheet row 6
+    with pytest.raises(InputError) as info:
+        read_schools(sheet(path, rows, merges=["A1:F1", "A3:F3"]))
+    assert info.value.problems == [Problem(1, "学生数", -300, "a positive whole number of students (at most 1,000,000)")]
+    assert info.value.line_offset == 5 and "(line 6)" in str(info.value)
+
+
+def test_xlsx_two_row_header_with_merged_group_labels(tmp_path):
+    rows = [
+        [TITLE, *[None] * 7],
+        ["年份", "县", "学校", None, "学段", "学生数", "教学及辅助用房面积", None],
+        [None, None, "代码", "名称", None, None, "（亩）", "备注"],
+        [2016, "东区", "A1", "一小", "小学", 400, 3, None],
+        [2016, "东区", "A2", "一中", "初中", 300, 1.5, "新建"],
+    ]
+    merges = ["A1:H1", "A2:A3", "B2:B3", "C2:D2", "E2:E3", "F2:F3", "G2:H2"]
+    out = read_schools(sheet(tmp_path / "s.xlsx", rows, merges))
+    assert out["school_id"].tolist() == ["A1", "A2"] and out["school_name"].tolist() == ["一小", "一中"]
+    assert out["teaching_area"].tolist() == pytest.approx([3 * MU, 1.5 * MU], rel=1e-12)
+    assert out["row"].tolist() == [0, 1]
+    rows[4][5] = "很多"
+    with pytest.raises(InputError) as info:
+        read_schools(sheet(tmp_path / "s.xlsx", rows, merges))
+    [p] = info.value.problems
+    assert (p.row, p.column, p.value) == (1, "学生数", "很多") and "(line 5)" in str(info.value)
+
+
+def test_xlsx_two_row_header_of_whole_school_counts(tmp_path):
+    rows = [
+        ["年份", "县", "学校代码", "办学类型", "在校生数", None, "专任教师数", None, "学段", "学生数"],
+        [None, None, None, None, "小学", "初中", "小学", "初中", None, None],
+        [2016, "东区", "M1", "九年一贯制学校", 600, 300, 30, 25, None, None],
+    ]
+    merges = ["A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:F1", "G1:H1", "I1:I2", "J1:J2"]
+    out = read_schools(sheet(tmp_path / "s.xlsx", rows, merges))
+    assert out["level"].tolist() == ["primary", "junior"] and out["students"].tolist() == [600.0, 300.0]
+    assert out["teachers"].tolist() == [30.0, 25.0]
+
+
+def test_csv_title_line_and_two_row_header(tmp_path):
+    path = tmp_path / "s.csv"
+    err = csv_error(path, f"{TITLE},,,,,,\n\n年份,县,学校,,学段,学生数,\n,,代码,名称,,,\n"
+                          "2016,东区,A1,一小,小学,400,\n2016,东区,A2,一中,初中,x,\n")
+    [p] = err.problems
+    assert (p.row, p.column, p.value) == (1, "学生数", "x") and "(line 6)" in str(err)
+    path.write_text(path.read_text(encoding="utf-8").replace(",x,\n", ",300,\n"), encoding="utf-8")
+    out = read_schools(path)
+    assert out["school_id"].tolist() == ["A1", "A2"] and out["school_name"].tolist() == ["一小", "一中"]
+
+
+def test_csv_quoted_line_breaks_above_the_data_keep_lines_true(tmp_path):
+    err = csv_error(tmp_path / "s.csv",
+                    '"2016年\n统计表"\nyear,county,school_id,level,"students\n(人)"\n2016,东区,A,primary,0\n')
+    assert err.problems[0].row == 0 and "(line 5)" in str(err)
+
+
+def test_merged_text_cells_fill_down_and_merged_quantities_do_not(tmp_path):
+    rows = [FLAT, [2016, "东区", "A1", "小学", 400, 2000], [None, None, "A2", "小学", 300, None],
+            [None, None, "A3", "初中", 120, 600]]
+    out = read_schools(sheet(tmp_path / "s.xlsx", rows, merges=["A2:A4", "B2:B4", "F2:F3"]))
+    assert out["year"].tolist() == [2016] * 3 and out["county"].tolist() == ["东区"] * 3
+    assert out["teaching_area"].tolist()[0] == 2000.0 and math.isnan(out["teaching_area"][1])
+
+
+def test_a_unit_note_that_would_rescale_a_column_is_refused(tmp_path):
+    rows = [["（单位：万元、平方米）", None, None, None, None, None, None], [*FLAT, "教学仪器设备值"],
+            *[[*r, 10] for r in ROWS]]
+    with pytest.raises(InputError) as info:
+        read_schools(sheet(tmp_path / "s.xlsx", rows))
+    [p] = info.value.problems
+    assert (p.row, p.column) == (None, "教学仪器设备值") and "教学仪器设备值 [万元]" in p.expected
+    rows[1][6] = "教学仪器设备值 [万元]"  # said where it belongs: read and converted
+    assert read_schools(sheet(tmp_path / "s.xlsx", rows))["equipment_value"].tolist() == [1e5] * 3
+    rows[0][0] = "填报单位：东区教育局"  # not a unit note
+    rows[1][6] = "教学仪器设备值"
+    assert read_schools(sheet(tmp_path / "s.xlsx", rows))["equipment_value"].tolist() == [10.0] * 3
+
+
+def test_no_header_row_says_what_was_looked_for(tmp_path):
+    path = sheet(tmp_path / "s.xlsx", [[TITLE], ["学校名称", "人数"], *ROWS])
+    p = only(path)
+    assert (p.row, p.column, p.value) == (None, None, ["学校名称", "人数"])
+    assert "line 2" in p.expected and "年份" in p.expected and "在校生数" in p.expected
+    csv_path = tmp_path / "s.csv"
+    csv_path.write_text("\n" * 25 + ",".join(FLAT) + "\n2016,东区,A,小学,1,1\n", encoding="utf-8")
+    p = only(csv_path)
+    assert p.value is None and "first 20 rows" in p.expected
+
+
+def test_spreadsheet_error_values_are_not_names(tmp_path):
+    rows = [FLAT, [2016, "#N/A", "A1", "小学", 400, "#DIV/0!"], [2016, "东区", "#REF!", "小学", 300, 2000]]
+    found = problems(sheet(tmp_path / "s.xlsx", rows))
+    assert [(p.row, p.column, p.value) for p in found] == [(0, "县", "#N/A"), (0, "教学及辅助用房面积", "#DIV/0!"),
+                                                           (1, "学校标识码", "#REF!")]
 
 
 def test_parquet_round_trip(tmp_path):
@@ -356,6 +487,21 @@ def test_resource_wrong_dimension_cell_unit():
     p = only(frame(teaching_area=["2000", "450 kg", "3 亩"]))
     assert (p.row, p.column, p.value) == (1, "teaching_area", "450 kg")
     assert "convertible to meter ** 2" in p.expected
+
+
+def test_absurdly_large_numbers_are_refused_before_they_overflow():
+    found = problems(frame(students=[400, 2_000_000, 1e300], teaching_area=[1e16, 2.0, 3.0]))
+    assert [(p.row, p.column) for p in found] == [(0, "teaching_area"), (1, "students"), (2, "students")]
+    assert "at most 1,000,000" in found[1].expected and "at most 1e+15" in found[0].expected
+    assert read_schools(frame(students=[400, 1_000_000, 50]))["students"].tolist() == [400.0, 1e6, 50.0]
+
+
+@pytest.mark.parametrize("unit", ["-", "/", "m/", "*", "(", "m ("])
+def test_units_pint_cannot_tokenize_are_unknown_units_not_crashes(unit):
+    p = only(frame().drop(columns="teaching_area").assign(**{f"teaching_area [{unit}]": 1.0}))
+    assert (p.row, p.column) == (None, f"teaching_area [{unit}]") and "known" in p.expected
+    p = only(frame(teaching_area=[1.0, f"5 {unit}", 2.0]))
+    assert (p.row, p.value) == (1, f"5 {unit}")
 
 
 def test_negative_resource():

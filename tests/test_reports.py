@@ -100,3 +100,96 @@ def test_html_has_the_composite_chart_when_asked(ev):
 
     page = ee.render(ev, "demo.cv.html", registry=ee.registry(plugins=[Fmt()], entry_points=False))
     assert page.count("<svg") == 1 and "综合差异系数" in page
+
+
+# --------------------------------------------------------------------------- CSV and hostile text
+
+SCRIPT = "<script>alert('x')</script>"
+FORMULA = '=HYPERLINK("http://evil.example","点击")'
+
+
+def test_csv_cells_numbers_stay_numbers_and_formula_text_is_defused():
+    import csv as csvmod
+
+    from eduequity.reports import csv, views
+
+    df = pd.DataFrame({"name": [FORMULA, "+1", "@SUM(A1)", "-2", "\tx", "普通", None],
+                       "value": [-1.5, np.nan, 0.1 + 0.2, -0.0, 1e20, 3.0, 2.0],
+                       "n": pd.array([-3, None, 0, 1, 2, 3, 4], dtype="Int64"),
+                       "ok": pd.array([True, False, None, True, True, False, True], dtype="boolean")})
+    data = csv.write([views.Heading(1, "t"), views.Table(df, "t")], "x.csv")
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == len(df) + 1 and b"\n\n" not in data
+    rows = list(csvmod.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["name", "value", "n", "ok"]
+    assert [r[0] for r in rows[1:]] == ["'" + FORMULA, "'+1", "'@SUM(A1)", "'-2", "'\tx", "普通", ""]
+    assert [r[1] for r in rows[1:]] == ["-1.5", "", "0.30000000000000004", "-0.0", "1e+20", "3.0", "2.0"]
+    assert float(rows[3][1]) == 0.1 + 0.2  # full precision: reads back as the same float
+    assert [r[2] for r in rows[1:]] == ["-3", "", "0", "1", "2", "3", "4"]
+    assert [r[3] for r in rows[1:3]] == ["True", "False"] and rows[3][3] == ""
+    with pytest.raises(ValueError, match="one CSV table"):
+        csv.write([views.Table(df, "a"), views.Table(df, "b")], "x.csv")
+
+
+def test_a_csv_format_names_exactly_one_table():
+    with pytest.raises(ValueError, match="exactly one table"):
+        ee.ReportFormat("x.csv", "csv", sections=(ee.Section("verdicts"), ee.Section("counties")))
+    with pytest.raises(ValueError, match="exactly one table"):
+        ee.ReportFormat("x.csv", "csv", subject="any")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """An evaluation of a file whose county and school names are markup and formulas, read at the boundary."""
+    raw = schools(seed=3, years=(2016,))
+    raw.loc[raw["county"] == "西区", "county"] = SCRIPT
+    raw.loc[raw["county"] == "东区", "county"] = FORMULA
+    raw["school_type"] = np.where(raw["level"] == "primary", "primary_school", "junior_school")
+    raw.loc[0, ["school_id", "school_type"]] = ["@cmd|'/c calc'!A0", "special"]  # excluded, so listed
+    path = tmp_path_factory.mktemp("hostile") / "schools.csv"
+    raw.to_csv(path, index=False, encoding="utf-8")
+    return ee.evaluate(ee.read_schools(path), "cn.basic-balance-2012")
+
+
+def test_hostile_names_flow_through_every_writer_as_inert_text(hostile):
+    from openpyxl import load_workbook
+
+    assert set(hostile.verdicts["county"].astype(str)) == {SCRIPT, FORMULA}
+    assert hostile.excluded["school_id"].tolist() == ["@cmd|'/c calc'!A0"]
+    page = ee.render(hostile, "html")
+    assert "<script" not in page and "&lt;script&gt;" in page and "HYPERLINK" in page
+    md = ee.render(hostile, "markdown")
+    assert "<script" not in md.replace("\\<script", "") and "\\<script>" in md
+    assert "@cmd\\|'/c calc'!A0" in md  # the pipe escaped: the table keeps its columns
+    wb = load_workbook(io.BytesIO(ee.render(hostile, "xlsx")))
+    texts = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    risky = [c for c in texts if c.value.startswith(("=", "@", "+", "-"))]
+    assert {c.value for c in risky} >= {FORMULA, "@cmd|'/c calc'!A0"}
+    assert all(c.data_type == "s" for c in risky) and not any(c.data_type == "f" for c in texts)
+    for fmt in ("cn.verdicts.csv", "cn.indicators.csv", "cn.cv-table.csv"):
+        text = ee.render(hostile, fmt).decode("utf-8-sig")
+        assert "'" + FORMULA.replace('"', '""') in text and "\n" + FORMULA not in text and "," + FORMULA not in text
+        assert SCRIPT in text  # CSV is data, not markup: kept as written
+
+
+def test_csv_formats_are_deterministic_and_reachable_from_the_command_line(hostile, tmp_path):
+    from click.testing import CliRunner
+
+    from eduequity.cli import main
+
+    data = ee.render(hostile, "cn.indicators.csv")
+    assert data == ee.render(hostile, "cn.indicators.csv")
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    ind = hostile.indicators
+    assert list(back.columns) == list(ind.columns) and len(back) == len(ind)
+    assert back["cv"].tolist() == ind["cv"].tolist()  # full precision round trip
+    path = tmp_path / "s.csv"
+    schools(seed=3).to_csv(path, index=False)
+    out = tmp_path / "verdicts.csv"
+    r = CliRunner().invoke(main, ["evaluate", str(path), "-s", "cn.basic-balance-2012", "--format",
+                                  "cn.verdicts.csv", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert pd.read_csv(out, encoding="utf-8-sig")["county"].tolist() == ["东区", "西区", "东区", "西区"]
+    piped = CliRunner().invoke(main, ["evaluate", str(path), "-s", "cn.basic-balance-2012", "--format",
+                                      "cn.verdicts.csv"])
+    assert piped.exit_code == 0 and piped.stdout_bytes == out.read_bytes()
+    assert "cn.cv-table.csv" in CliRunner().invoke(main, ["formats"]).output

@@ -83,6 +83,17 @@ def jurisdictions() -> None:
 
 @main.command()
 @_guard
+def formats() -> None:
+    """List the report formats (ids for --format)."""
+    import eduequity as ee
+
+    reg = ee.registry()
+    _table("report formats", ["id", "writer", "renders", "title"],
+           [[f.id, f.writer, f.subject, f.title] for f in sorted(reg.report_formats.values(), key=lambda f: f.id)])
+
+
+@main.command()
+@_guard
 def plugins() -> None:
     """List the loaded plugin distributions with their versions."""
     import eduequity as ee
@@ -96,12 +107,15 @@ def plugins() -> None:
 @click.option("--standard", "-s", required=True, help="Standard id, e.g. cn.basic-balance-2012.")
 @click.option("--metrics", type=click.Path(path_type=Path), help="CSV of year, county, metric, value[, level].")
 @click.option("--recognitions", type=click.Path(path_type=Path), help="CSV of county, year[, kind].")
-@click.option("--format", "fmt", default="markdown", show_default=True, help="Report format id.")
+@click.option("--format", "fmt", default="markdown", show_default=True,
+              help="Report format id: markdown, html, xlsx, json, cn.indicators.csv, cn.verdicts.csv, "
+                   "cn.cv-table.csv, or a plugin's (see `eduequity formats`).")
 @click.option("--out", type=click.Path(path_type=Path), help="Write the report here instead of printing it.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report headers.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Report headers: zh (Chinese) or en (the library's names); default the format's own (zh, or en for CSV).")
 @_guard
 def evaluate(file: Path, standard: str, metrics: Path | None, recognitions: Path | None, fmt: str,
-             out: Path | None, lang: str) -> None:
+             out: Path | None, lang: str | None) -> None:
     """Evaluate FILE (CSV, XLSX or Parquet of school sections) against a standard."""
     import pandas as pd
 
@@ -123,9 +137,10 @@ def evaluate(file: Path, standard: str, metrics: Path | None, recognitions: Path
 @click.option("--as-of", type=int, help="The year to judge at (default: the latest recognition).")
 @click.option("--format", "fmt", default="markdown", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path))
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report headers.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Report headers: zh (Chinese) or en (the library's names); default the format's own (zh, or en for CSV).")
 @_guard
-def track(schedule: str, file: Path, as_of: int | None, fmt: str, out: Path | None, lang: str) -> None:
+def track(schedule: str, file: Path, as_of: int | None, fmt: str, out: Path | None, lang: str | None) -> None:
     """Track FILE (CSV of county, year[, kind]) against SCHEDULE."""
     import pandas as pd
 
@@ -148,7 +163,10 @@ def demo(out: Path) -> None:
 def _emit(data: str | bytes, out: Path | None) -> None:
     if out is None:
         if isinstance(data, bytes):
-            raise ValueError("this format is binary: give --out FILE")
+            if sys.stdout.isatty():  # binary garbage on a terminal helps nobody
+                raise ValueError("this format writes a file: give --out FILE, or redirect the output")
+            click.echo(data, nl=False)  # piped: ``--format cn.indicators.csv > out.csv`` works
+            return
         click.echo(data)
         return
     out.parent.mkdir(parents=True, exist_ok=True)

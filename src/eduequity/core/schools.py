@@ -33,8 +33,10 @@ only goes through cheap array checks and one factorize of ``school_id``.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import functools
+import itertools
 import os
 import re
 import unicodedata
@@ -82,6 +84,13 @@ OWNERSHIP_DTYPE = pd.CategoricalDtype(pd.Index(OWNERSHIPS, dtype="str"))
 SPONSOR_DTYPE = pd.CategoricalDtype(pd.Index(SPONSORS, dtype="str"))
 
 YEAR_MIN, YEAR_MAX = 1949, 2100
+#: Bounds far beyond any school (the biggest have tens of thousands of students) that keep
+#: a slip of the keyboard (1e300, a phone number in the students column) from reaching the
+#: arithmetic, where sums and squares would overflow to inf and verdicts would be nonsense.
+STUDENTS_MAX = 1_000_000
+RESOURCE_MAX = 1e15
+#: What a spreadsheet shows in a cell whose formula failed (also in CSV exported from one).
+SPREADSHEET_ERRORS: tuple[str, ...] = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 
 #: Resource columns split between the sections of a mixed school, and those
@@ -231,6 +240,7 @@ class _Raw(NamedTuple):
     source: str
     line_offset: int | None
     row: pd.Series | None  # the ``row`` column of a canonical frame
+    problems: Sequence[Problem] = ()  # found while locating the table (a unit note above it)
 
 
 def _header_text(h: Any) -> str:
@@ -239,7 +249,7 @@ def _header_text(h: Any) -> str:
     return h if isinstance(h, str) else str(h)
 
 
-def _from_frame(df: pd.DataFrame, source: str, line_offset: int | None) -> _Raw:
+def _from_frame(df: pd.DataFrame, source: str, line_offset: int | None, problems: Sequence[Problem] = ()) -> _Raw:
     marked = df.attrs.get(ATTR) == MARK
     headers, columns, row = [], [], None
     for i in range(df.shape[1]):
@@ -251,11 +261,188 @@ def _from_frame(df: pd.DataFrame, source: str, line_offset: int | None) -> _Raw:
             continue
         headers.append(_header_text(h))
         columns.append(df.iloc[:, i].reset_index(drop=True))
-    return _Raw(headers, columns, len(df), source, line_offset, row)
+    return _Raw(headers, columns, len(df), source, line_offset, row, problems)
 
 
 def _unreadable(source: str, value: Any, expected: str) -> InputError:
     return InputError([Problem(None, None, value, expected)], source=source)
+
+
+
+#: How many rows at the top of a file are searched for the header row.
+HEADER_SCAN = 20
+#: Columns a header row must name at least one of (the required columns).
+_KEY_NAMES: tuple[str, ...] = ("year", "county", "school_id", "level", "students")
+_UNIT_NOTE = re.compile(r"(?:^|[\s(（])(?:计量)?单位\s*[:：]\s*(?P<units>[^()（）]+)")
+_UNIT_SEP = re.compile(r"[、，,/;；\s]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _recognised(text: str) -> tuple[_Target | None, bool]:
+    """(target, is a bookkeeping header) of one header cell; cached, since header rows repeat."""
+    target, _, base = _match(text)
+    return target, target is None and base in IGNORED_HEADERS
+
+
+class _HeaderRow(NamedTuple):
+    """Where a file's table starts: its column headers and how many rows precede the first data row."""
+
+    headers: list[str]
+    skip: int  # rows before the first data row (title, notes, blank rows and the header row(s))
+    problems: list[Problem]
+
+
+def _texts_of(row: Sequence[Any], width: int) -> list[str]:
+    """Cells as header text, as written (blank cells are ``""``)."""
+    return [t if (t := _header_text(row[c]) if c < len(row) else "").strip() else "" for c in range(width)]
+
+
+def _combine(parent: list[str], child: list[str], fill: bool) -> tuple[list[str], int]:
+    """Headers of a two-row header, and whether every filled child cell took part.
+
+    A column keeps the child's text when that is a known header; otherwise the
+    parent's text joined to it (``学校`` + ``代码``, ``在校生数`` under which
+    ``小学`` reads ``小学在校生数``) if that is one, or the parent's alone under a
+    blank child. Combinations that name nothing are never used, so a title or a
+    note above the header cannot leak into a column name. The flag (1/0) is 1
+    when every child cell that names nothing alone made a match with its
+    parent: a row of units or sub-headers, not a row of data.
+
+    ``fill``: the file cannot say which cells were merged (CSV), so a blank
+    parent cell may stand for the group label to its left — tried only under a
+    child that names nothing by itself, and kept only if the join is a known
+    header. An XLSX grid comes with its merged cells filled, and ``fill`` off.
+    """
+    out, used, filled = [], 0, 0
+    left = ""
+    for p, c in zip(parent, child, strict=True):
+        left = p or left
+        if fill and not p and c:  # under a blank child a blank parent stays blank: no column is made up
+            p = left
+        header = c
+        alone = _known(c)
+        filled += bool(c) and not alone
+        if p and not alone:
+            for joined in ((p + c, c + p) if c else (p,)):
+                if _known(joined):
+                    header = joined
+                    used += bool(c)
+                    break
+        out.append(header)
+    return out, int(filled > 0 and used == filled)
+
+
+def _known(text: str) -> bool:
+    target, ignored = _recognised(text) if text else (None, False)
+    return target is not None or ignored
+
+
+def _score(headers: list[str]) -> tuple[int, int]:
+    """(how many key columns, how many columns) a candidate header row names.
+
+    Distinct columns, so a group label filled across its merged cells does not
+    count once per cell; bookkeeping headers (序号, 备注) count too.
+    """
+    keys: set[str] = set()
+    known: set[_Target | str] = set()
+    for h in headers:
+        if not h:
+            continue
+        target, ignored = _recognised(h)
+        if target is not None:
+            known.add(target)
+            if target.column in _KEY_NAMES:
+                keys.add(target.column)
+        elif ignored:
+            known.add(h)
+    return len(keys), len(known)
+
+
+def _find_header(grid: Sequence[Sequence[Any]], lines: Sequence[int], source: str, merged: bool) -> _HeaderRow:
+    """Find the header row among the first rows of a file (``grid``, merged cells already filled).
+
+    Bureau sheets put a title, a blank row or a unit note above the table, and
+    sometimes a two-row header (a group label over its sub-headers). Each row,
+    alone and joined to the row above it (``_combine``), is scored by the key
+    columns and known headers it names; the best wins, the earliest on a tie,
+    and a two-row reading beats the one-row reading above it on a tie only when
+    every cell of its lower row took part. A flat file's first row is therefore
+    its header, exactly as before. ``lines`` gives each row's line (CSV) or
+    sheet row (XLSX) number, for messages; ``merged`` says whether merged cells
+    are known (and already filled into ``grid``), as they are in XLSX.
+
+    No row naming any key column: one ``InputError`` saying what was looked for
+    and which row came closest. A unit note above the table (``单位：万元``) that
+    would change a column's numbers is a problem too: it cannot say which
+    columns it applies to, so the unit belongs in their headers.
+    """
+    width = max((len(r) for r in grid), default=0)
+    texts = [_texts_of(r, width) for r in grid]
+    best: tuple[tuple[int, int, int], int, int, list[str]] | None = None  # rank, first row, last row, headers
+    for r, row in enumerate(texts):
+        if not any(row):
+            continue
+        readings = [(row, 0, r)]
+        if r > 0 and any(texts[r - 1]):
+            readings.append((*_combine(texts[r - 1], row, not merged), r - 1))
+        for headers, whole, top in readings:
+            keys, known = _score(headers)
+            rank = (keys, known, whole)
+            if keys and (best is None or rank > best[0]):
+                best = (rank, top, r, headers)
+    if best is None:
+        raise _no_header(texts, lines, source)
+    _, top, r, headers = best
+    headers = headers[:max(len(grid[i]) for i in range(top, r + 1))]  # a CSV line longer than these is an error
+    return _HeaderRow(headers, r + 1, _unit_notes(texts[:top], headers))
+
+
+def _no_header(texts: list[list[str]], lines: Sequence[int], source: str) -> InputError:
+    looked = "; ".join(_describe_column(name) for name in _KEY_NAMES)
+    filled = [(r, row) for r, row in enumerate(texts) if any(row)]
+    wanted = f"a header row in the first {HEADER_SCAN} rows naming at least one key column ({looked})"
+    if not filled:
+        return InputError([Problem(None, None, None, f"{wanted}; those rows are blank")], source=source)
+    r, row = max(filled, key=lambda item: (_score(item[1])[1], -item[0]))
+    return InputError([Problem(None, None, [c for c in row if c],
+                               f"{wanted}; none does, the closest is line {lines[r]}")], source=source)
+
+
+def _unit_notes(above: list[list[str]], headers: list[str]) -> list[Problem]:
+    """Problems for unit notes (``单位：亩``) above the table that would rescale a column.
+
+    A note in a column's canonical unit (``单位：平方米、元``) or a count word
+    (``人``, ``台``) changes nothing and passes; a note in another unit of a
+    column the file has (亩 for an area, 万元 for money) or an unknown unit would
+    be guessed at, so the file is refused with the header to write instead.
+    """
+    notes = [(cell.strip(), m) for row in above for cell in row if cell
+             for m in _UNIT_NOTE.finditer(unicodedata.normalize("NFKC", cell))]
+    if not notes:
+        return []
+    columns = []
+    for h in headers:
+        target, unit, _ = _match(h) if h else (None, None, "")
+        if target is not None and unit is None and BY_NAME[target.column].unit is not None:
+            columns.append((h, BY_NAME[target.column].unit))
+    found = []
+    for cell, note in notes:
+        for token in filter(None, _UNIT_SEP.split(note["units"].strip())):
+            if units.normalise(token) in units.COUNT_WORDS:
+                continue
+            try:
+                units.parse(token)
+            except units.UnitError:
+                found.append(Problem(None, None, cell, f"a unit eduequity knows, or the unit in each header "
+                                     f"it applies to: {token!r} is unknown"))
+                continue
+            for header, unit in columns:
+                if units.same_dimension(token, unit) and units.factor(token, unit) != 1.0:
+                    found.append(Problem(None, header, cell,
+                                         f"the unit in the header ({header + ' [' + token + ']'!r}): a note above "
+                                         f"the table does not say which columns it applies to"))
+    return found
+
 
 
 def _is_text_header(header: str) -> bool:
@@ -264,57 +451,146 @@ def _is_text_header(header: str) -> bool:
     return target is not None and target.section is None and BY_NAME[target.column].unit is None
 
 
-def _read_csv(path: Path, source: str) -> pd.DataFrame:
+def _csv_head(path: Path, encoding: str) -> tuple[list[list[str]], list[int]]:
+    """The first ``HEADER_SCAN + 1`` records and the line each starts on (a quoted cell may span lines)."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    with path.open(encoding=encoding, newline="") as fh:
+        reader = csv.reader(fh)
+        for row in itertools.islice(reader, HEADER_SCAN + 1):
+            lines.append(reader.line_num - sum(c.count("\n") for c in row))
+            rows.append(row)
+    return rows, lines
+
+
+def _read_csv(path: Path, source: str) -> _Raw:
     failure: Exception | None = None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            head = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False,
-                               encoding=encoding, skip_blank_lines=False)
-            if head.empty:
-                break
-            headers = [_header_text(h) for h in head.iloc[0].tolist()]
-            names = [f"c{i}" for i in range(len(headers))]
+            grid, lines = _csv_head(path, encoding)
+            if len(grid) <= HEADER_SCAN and not any(c.strip() for r in grid for c in r):
+                break  # empty, or blank lines only
+            found = _find_header(grid[:HEADER_SCAN], lines, source, merged=False)
+            names = [f"c{i}" for i in range(len(found.headers))]
             with warnings.catch_warnings():
                 # a line with more fields than the header: pandas would drop the extra ones with a warning
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 data = pd.read_csv(
-                    path, header=0, names=names, index_col=False, encoding=encoding,
-                    dtype={name: str for name, h in zip(names, headers) if _is_text_header(h)},
+                    path, header=None, skiprows=found.skip, names=names, index_col=False, encoding=encoding,
+                    dtype={name: str for name, h in zip(names, found.headers) if _is_text_header(h)},
                     keep_default_na=False, na_values=[""], skip_blank_lines=False, low_memory=False,
                 )
-            data.columns = headers
-            return data
+            data.columns = found.headers
+            offset = lines[found.skip] if found.skip < len(lines) else lines[-1] + 1
+            return _from_frame(data, source, offset, found.problems)
         except UnicodeDecodeError as exc:
             failure = exc
-        except pd.errors.EmptyDataError:
-            break
-        except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as exc:
+        except InputError:
+            raise
+        except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error) as exc:
             raise _unreadable(source, str(exc).strip(),
                               "a readable CSV file (as many fields on every line as in the header)") from exc
     if failure is not None:
         raise _unreadable(source, str(failure),
                           "a CSV file in UTF-8 (with or without BOM) or GB18030/GBK") from failure
-    return pd.DataFrame()
+    return _from_frame(pd.DataFrame(), source, 2)
 
 
-def _read_xlsx(path: Path, source: str, sheet: str | int | None) -> pd.DataFrame:
+_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
+
+
+def _merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
+    """0-based (first row, first column, last row, last column) of the sheet's merged cells.
+
+    openpyxl's read-only mode, several times faster than the full one, skips
+    ``<mergeCells>``; it follows the cell data in the sheet's XML, so one scan
+    of that part finds them. Without it (another openpyxl) no cell is filled,
+    and a header that needed the fill is reported as missing, not guessed.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    opener = getattr(ws, "_get_source", None)
+    if opener is None:  # pragma: no cover - openpyxl internals changed
+        return []
+    with opener() as fh:
+        data = fh.read()
+    tail = data[max(0, data.rfind(b"sheetData>")):]
+    out = []
+    for ref in _MERGE_CELL.findall(tail):
+        c0, r0, c1, r1 = range_boundaries(ref.decode("ascii"))
+        out.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
+    return out
+
+
+def _fill_merged(rows: list[Any], merged: list[tuple[int, int, int, int]], first: int = 0,
+                 columns: Sequence[bool] | None = None) -> None:
+    """Give every cell of a merged range the value of its top-left cell, in place.
+
+    Only ranges starting at row ``first`` or below, and only the columns where
+    ``columns`` is true (all without it); rows are tuples from openpyxl and
+    become lists when touched. The loop runs over merged cells, which are few.
+    """
+    for r0, c0, r1, c1 in merged:
+        if r0 < first or r0 >= len(rows):
+            continue
+        top = rows[r0]
+        value = top[c0] if c0 < len(top) else None
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if not isinstance(row, list):
+                row = rows[r] = list(row)
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0) and (columns is None or (c < len(columns) and columns[c])):
+                    row[c] = value
+
+
+def _read_xlsx(path: Path, source: str, sheet: str | int | None) -> _Raw:
+    """A sheet as found: the header row located (``_find_header``), merged cells filled.
+
+    Merged cells take their top-left value in the header rows (group labels)
+    and, below them, in text columns (a county or a year merged down a block of
+    schools); merged quantities are left to their first row, since a number
+    shown once for several schools is not each school's number.
+    """
+    from openpyxl import load_workbook
+
     try:
-        raw = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object,
-                            engine="openpyxl")
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except FileNotFoundError:
         raise
-    except ValueError as exc:
-        if sheet is not None and re.search(r"Worksheet (named|index)", str(exc)):
-            raise _unreadable(source, sheet, f"a sheet named or numbered {sheet!r} ({exc})") from exc
-        raise _unreadable(source, str(exc), "a readable .xlsx workbook") from exc
     except Exception as exc:  # zipfile.BadZipFile, openpyxl's InvalidFileException, KeyError …
         raise _unreadable(source, f"{type(exc).__name__}: {exc}", "a readable .xlsx workbook") from exc
-    if raw.empty:
-        return pd.DataFrame()
-    headers = [_header_text(h) for h in raw.iloc[0].tolist()]
-    data = raw.iloc[1:].reset_index(drop=True)
-    data.columns = headers
-    return data
+    try:
+        try:
+            ws = wb.worksheets[0 if sheet is None else sheet] if not isinstance(sheet, str) else wb[sheet]
+        except (KeyError, IndexError, TypeError) as exc:
+            names = ", ".join(repr(n) for n in wb.sheetnames)
+            raise _unreadable(source, sheet, f"a sheet named or numbered {sheet!r} (the workbook has {names})"
+                              ) from exc
+        try:
+            rows: list[Any] = list(ws.iter_rows(min_row=1, min_col=1, values_only=True))
+            merged = _merged_ranges(ws)
+        except Exception as exc:  # a damaged sheet part
+            raise _unreadable(source, f"{type(exc).__name__}: {exc}", "a readable .xlsx workbook") from exc
+    finally:
+        wb.close()
+    while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        return _from_frame(pd.DataFrame(), source, 2)
+    grid = [list(r) for r in rows[:HEADER_SCAN]]
+    _fill_merged(grid, merged)
+    found = _find_header(grid, range(1, HEADER_SCAN + 1), source, merged=True)
+    body = rows[found.skip:]
+    _fill_merged(body, [(r0 - found.skip, c0, r1 - found.skip, c1) for r0, c0, r1, c1 in merged],
+                 columns=[_is_text_header(h) for h in found.headers])
+    width = max([len(found.headers), *map(len, body)])
+    data = pd.DataFrame([r if len(r) == width else (*r, *[None] * (width - len(r))) for r in body]
+                        if body else None, columns=range(width))
+    data.columns = found.headers + [""] * (width - len(found.headers))
+    return _from_frame(data, source, found.skip + 1, found.problems)
 
 
 def _read_parquet(path: Path, source: str) -> pd.DataFrame:
@@ -343,9 +619,9 @@ def _load(source: str | os.PathLike | pd.DataFrame, sheet: str | int | None) -> 
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {name}")
     if suffix == ".csv":
-        return _from_frame(_read_csv(path, name), name, 2)
+        return _read_csv(path, name)
     if suffix == ".xlsx":
-        return _from_frame(_read_xlsx(path, name, sheet), name, 2)
+        return _read_xlsx(path, name, sheet)
     frame = _read_parquet(path, name)
     return _from_frame(frame, name, None)
 
@@ -511,9 +787,19 @@ def read_schools(
     as ``teachers_primary`` / ``teachers_junior`` (``*_senior`` is accepted and
     ignored). Only primary and junior sections are returned.
 
+    In a file, the header row is looked for in the first ``HEADER_SCAN`` (20)
+    rows: a title, blank rows and notes above it are skipped, a two-row header
+    (a group label such as ``学校`` over ``代码`` / ``名称``) is joined into
+    column names, and an XLSX sheet's merged cells count as filled (in the
+    header, and in text columns below it: a county merged down its schools).
+    No row naming a key column is one ``InputError`` saying what was looked
+    for; a unit note above the table (``单位：万元``) that would rescale a
+    column is refused, since it cannot say which columns it means.
+
     Blank resource cells stay NaN (missing, never imputed). Wholly blank rows
-    are skipped; ``row`` still counts them, so for a file ``row + 2`` is the
-    line (CSV) or sheet row (XLSX). A ``row`` column is kept only from a frame
+    are skipped; ``row`` still counts them, so for a file ``row`` plus the
+    error's ``line_offset`` (2 when the header is the first line) is the line
+    (CSV) or sheet row (XLSX). A ``row`` column is kept only from a frame
     that ``read_schools`` returned (``attrs["eduequity"] == "schools/1"``), so
     ``read_schools(read_schools(x))`` equals ``read_schools(x)``.
 
@@ -637,6 +923,18 @@ class _Reader:
         self.blanks.append(codes < 0)
         return codes, uniques, unchanged
 
+    def spreadsheet_errors(self, name: str, got: tuple[np.ndarray, pd.Index, bool]) -> None:
+        """A formula's error value (``#N/A``, ``#REF!``) where a key's text belongs is no county or school.
+
+        Numbers and categories reject it anyway; a name would take it as one.
+        Checked on the distinct values only.
+        """
+        codes, uniques, _ = got
+        bad = np.asarray(uniques.isin(SPREADSHEET_ERRORS), dtype=bool)
+        if bad.any():
+            self.cells((codes >= 0) & bad[np.maximum(codes, 0)], name,
+                       "a value, not a spreadsheet formula's error (#N/A, #REF! …)")
+
     def resource(self, name: str, section: str | None = None) -> np.ndarray:
         values, codes = self.number_column(name, section)
         unit = BY_NAME[name].unit
@@ -644,9 +942,10 @@ class _Reader:
             self.cells(codes == NOT_A_NUMBER, name, f"a number in {unit}, or blank if unknown", section)
             self.cells(codes == BAD_UNIT, name, f"a number in {unit}, or with a unit convertible to {unit}",
                        section)
-        # two NaN-skipping reductions first: a mask only when some value is negative or infinite
-        if len(values) and (np.fmin.reduce(values) < 0 or np.fmax.reduce(values) == np.inf):
-            self.cells((values < 0) | (values == np.inf), name, f"a finite number ≥ 0 in {unit}", section)
+        # two NaN-skipping reductions first: a mask only when some value is negative or too large
+        if len(values) and (np.fmin.reduce(values) < 0 or np.fmax.reduce(values) > RESOURCE_MAX):
+            self.cells((values < 0) | (values > RESOURCE_MAX), name,
+                       f"a finite number ≥ 0 in {unit} (at most {RESOURCE_MAX:.0e})", section)
         return values
 
     def categorical(self, name: str) -> np.ndarray | None:
@@ -691,6 +990,8 @@ class _Reader:
             p.add(None, None, "a header line and at least one data row")
             raise InputError(p.build(np.zeros(0, np.int64), None), source=self.raw.source)
         rows = self.given_rows()
+        for found in self.raw.problems:
+            p.add(found.column, found.value, found.expected)
         self.map_headers()
         has_whole = any(self.has("students", s) for s in sections.SECTIONS)
         self.check_structure(has_whole)
@@ -709,6 +1010,7 @@ class _Reader:
         county = self.text_column("county")
         if county is not None:
             self.cells(county[0] < 0, "county", "a county name (required)")
+            self.spreadsheet_errors("county", county)
         code = self.text_column("county_code", nfkc=True)
         if code is not None:
             bad = ~np.asarray(code[1].str.fullmatch(r"[0-9]{6}"), dtype=bool)
@@ -718,6 +1020,7 @@ class _Reader:
         sid = self.text_column("school_id")
         if sid is not None:
             self.cells(sid[0] < 0, "school_id", "a school id (required)")
+            self.spreadsheet_errors("school_id", sid)
         level = self.categorical("level")
         level_code = level if level is not None else np.full(n, -1, dtype=np.int64)
         students, scodes = self.number_column("students")
@@ -737,7 +1040,7 @@ class _Reader:
                 counts[:, k] = v
                 given[:, k] = ~np.isnan(v) if c is None else (~np.isnan(v) | (c != OK))
                 with np.errstate(invalid="ignore"):
-                    count_ok[:, k] = np.isnan(v) | (np.isfinite(v) & (v >= 0) & (np.mod(v, 1) == 0))
+                    count_ok[:, k] = np.isnan(v) | ((v >= 0) & (v <= STUDENTS_MAX) & (np.mod(v, 1) == 0))
                 if c is not None:
                     count_ok[:, k] &= c == OK
             whole = level_blank & students_blank & given.any(axis=1)
@@ -750,8 +1053,9 @@ class _Reader:
         if self.has("students") or has_whole:
             self.cells(part & students_blank, "students", "a number of students (required)")
         with np.errstate(invalid="ignore"):
-            students_ok = np.isfinite(students) & (students > 0) & (np.mod(students, 1) == 0)
-        self.cells(part & ~students_blank & ~students_ok, "students", "a positive whole number of students")
+            students_ok = (students > 0) & (students <= STUDENTS_MAX) & (np.mod(students, 1) == 0)
+        self.cells(part & ~students_blank & ~students_ok, "students",
+                   f"a positive whole number of students (at most {STUDENTS_MAX:,})")
 
         # resources: whole-school totals or section values, and people per section
         values = {name: self.resource(name) for name in SPLIT + PEOPLE if self.has(name)}
@@ -885,7 +1189,8 @@ class _Reader:
         for k, sec in enumerate(sections.SECTIONS):
             if self.has("students", sec):
                 self.cells(part & given[:, k], "students", f"blank on a section row (one with a level); {rule}", sec)
-                self.cells(whole & ~count_ok[:, k], "students", "a whole number ≥ 0 of students, or blank", sec)
+                self.cells(whole & ~count_ok[:, k], "students",
+                           f"a whole number ≥ 0 of students (at most {STUDENTS_MAX:,}), or blank", sec)
         for (name, sec), v in per_section.items():
             self.cells(part & ~np.isnan(v), name, f"blank on a section row (use {name!r})", sec)
         for name in PEOPLE:

@@ -14,7 +14,7 @@ import attrs
 
 from ..core.hookspecs import hookimpl
 
-WRITERS = ("markdown", "json", "html", "xlsx")
+WRITERS = ("markdown", "json", "html", "xlsx", "csv")
 SUBJECTS = ("any", "evaluation", "track")
 FRAMES = {
     "evaluation": ("verdicts", "counties", "indicators", "schools", "targets", "excluded"),
@@ -65,6 +65,9 @@ class ReportFormat:
         for sec in self.sections:
             if sec.frame and sec.frame not in known:
                 raise ValueError(f"format {self.id!r}: unknown table {sec.frame!r}; known: {', '.join(known)}")
+        if self.writer == "csv" and (self.subject == "any" or [bool(s.frame) for s in self.sections] != [True]):
+            raise ValueError(f"format {self.id!r}: a CSV format names exactly one table (one section with "
+                             "frame=) for one subject, since a CSV file holds one table")
 
 
 EVALUATION_SECTIONS = (
@@ -87,9 +90,19 @@ DEFAULT_SECTIONS = {"evaluation": EVALUATION_SECTIONS, "track": TRACK_SECTIONS}
 
 @hookimpl(trylast=True)
 def eduequity_report_formats() -> list[ReportFormat]:
+    """The built-in formats. CSV is for data teams, so one file is one table, and the
+    frames' own column names (``lang="en"``: what ``ev.indicators`` and the JSON use)
+    head it: ``cn.indicators.csv`` (long form, every number an evaluation computed,
+    one row per year, county, level and indicator), ``cn.verdicts.csv`` (one row per
+    county-year) and ``cn.cv-table.csv`` (the national-format 表2 CV table, whose
+    headers are the document's). ``--lang zh`` relabels the first two for people."""
     return [
         ReportFormat("markdown", "markdown", "eduequity 评估报告", subject="any"),
         ReportFormat("json", "json", "eduequity evaluation", subject="any"),
         ReportFormat("html", "html", "eduequity 评估报告", subject="any"),
         ReportFormat("xlsx", "xlsx", "eduequity 评估报告", subject="any"),
+        ReportFormat("cn.indicators.csv", "csv", "指标与差异系数 Indicators and CVs",
+                     (Section("indicators"),), lang="en"),
+        ReportFormat("cn.verdicts.csv", "csv", "县域结论 Verdicts", (Section("verdicts"),), lang="en"),
+        ReportFormat("cn.cv-table.csv", "csv", "义务教育学校校际差异系数表", (Section("cv_table"),)),
     ]

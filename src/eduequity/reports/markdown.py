@@ -7,6 +7,7 @@ comparisons always use the unrounded values. Charts appear in HTML only.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,16 @@ def _cell(v) -> str:
         return "✓" if v else "✗"
     if isinstance(v, float | np.floating):
         return f"{v:.3f}"
-    return str(v).replace("|", "\\|").replace("\n", " ")
+    return _TAG.sub(_defuse, str(v).replace("|", "\\|").replace("\n", " "))
+
+
+# Markdown passes raw HTML through: a "<" that would open a tag (<script>, </b>, <!--) is
+# escaped, with any backslashes before it doubled so they cannot undo the escape; "<= 0.5" stays.
+_TAG = re.compile(r"(\\*)<(?=[A-Za-z/!?])")
+
+
+def _defuse(m: re.Match) -> str:
+    return m[1] * 2 + "\\<"
 
 
 def table(df: pd.DataFrame, columns: tuple[str, ...] = ()) -> str:

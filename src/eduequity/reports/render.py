@@ -9,7 +9,7 @@ from ..core.evaluation import Evaluation
 from ..core.registry import Registry, registry as default_registry
 from ..core.serialise import converter
 from ..core.track import TrackResult
-from . import html, markdown, views, xlsx
+from . import csv, html, markdown, views, xlsx
 
 
 def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: str | None = None) -> str | bytes:
@@ -38,6 +38,8 @@ def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: 
         return html.write(blocks, fmt.title)
     if fmt.writer == "xlsx":
         return xlsx.write(blocks, fmt.title)
+    if fmt.writer == "csv":
+        return csv.write(blocks, fmt.id)
     return markdown.write(blocks)
 
 

@@ -45,6 +45,11 @@ class Chart:
 
 
 Block = Heading | Para | Table | Chart
+
+#: Text beginning with one of these is run as a formula by spreadsheets (OWASP, "CSV
+#: injection"): writers for spreadsheets store it as text (XLSX) or with a leading
+#: ``'`` (CSV), so a school or county name typed as ``=HYPERLINK(…)`` stays a name.
+UNSAFE: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 CHARTS = {"cumulative": charts.cumulative, "composite_by_year": charts.composite_by_year,
           "threshold_heatmap": charts.threshold_heatmap}
 CHART_APPLIES = {

@@ -1,7 +1,7 @@
 """The XLSX writer: one sheet per table, frozen header, number formats, failures highlighted.
 
 Cells are written as values, never as formulas: text beginning with = + - @
-is stored as text, so a spreadsheet of school names cannot run anything when
+(or a tab or carriage return: ``views.UNSAFE``) is stored as text, so a spreadsheet of school names cannot run anything when
 opened. The file's bytes depend only on its content (fixed timestamps).
 """
 
@@ -15,7 +15,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from .views import Chart, Heading, Para, Table
+from .views import UNSAFE, Chart, Heading, Para, Table
 
 FAIL = {"not met", "missed", "late", "未达标", "behind"}
 FIXED = datetime(2000, 1, 1)
@@ -61,6 +61,8 @@ def write(blocks, title: str) -> bytes:
             ws.append([str(c) for c in df.columns])
             for cell in ws[1]:
                 cell.font = bold
+                if cell.value.startswith(UNSAFE):
+                    _as_text(cell)
             status_cols = [i for i, c in enumerate(df.columns) if c in ("status", "passed", "状态")]
             for r, row in enumerate(df.itertuples(index=False, name=None), start=2):
                 values = [_value(v) for v in row]
@@ -69,7 +71,7 @@ def write(blocks, title: str) -> bytes:
                 for j, v in enumerate(values, start=1):
                     if isinstance(v, float):
                         ws.cell(row=r, column=j).number_format = "0.000"
-                    elif isinstance(v, str) and v[:1] in UNSAFE:
+                    elif isinstance(v, str) and v.startswith(UNSAFE):
                         _as_text(ws.cell(row=r, column=j))
                     if failed and j - 1 in status_cols:
                         ws.cell(row=r, column=j).fill = bad
@@ -86,9 +88,6 @@ def write(blocks, title: str) -> bytes:
     return _normalise_zip(buf.getvalue())
 
 
-UNSAFE = ("=", "+", "-", "@")
-
-
 def _as_text(cell) -> None:
     cell.data_type = "s"  # text, not a formula
     cell.quotePrefix = True
@@ -96,7 +95,7 @@ def _as_text(cell) -> None:
 
 def _note(ws, text: str) -> None:
     ws.append([text])
-    if text[:1] in UNSAFE:
+    if text.startswith(UNSAFE):
         _as_text(ws.cell(row=ws.max_row, column=1))
 
 
