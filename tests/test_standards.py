@@ -102,6 +102,14 @@ def test_override_changes_the_copy_only():
     assert next(r for r in q.rules if isinstance(r, Recognition)).years_before == 2
 
 
+def test_override_takes_an_id_as_evaluate_does():
+    by_id = ee.override(BASIC, {"cn.basic-balance-2012.composite-cv": 0.6})
+    assert by_id == ee.override(std(BASIC), {"cn.basic-balance-2012.composite-cv": 0.6})
+    assert by_id.rules[0].limit.primary == 0.6 and std(BASIC).rules[0].limit.primary == 0.65
+    with pytest.raises(KeyError, match="no-such-standard"):
+        ee.override("cn.no-such-standard", {})
+
+
 def test_override_with_an_unknown_id_is_an_error():
     with pytest.raises(KeyError, match="no-such-rule"):
         ee.override(std(BASIC), {"cn.basic-balance-2012.no-such-rule": 0.5})

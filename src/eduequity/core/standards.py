@@ -119,8 +119,9 @@ def adopt(base: Standard, *, id: str, jurisdiction: str, title: str, source: Sou
     )
 
 
-def override(standard: Standard, changes: Mapping[str, Any]) -> Standard:
-    """A what-if copy of ``standard`` with changed limits, thresholds or target values.
+def override(standard: Standard | str, changes: Mapping[str, Any], *, registry: Any = None) -> Standard:
+    """A what-if copy of ``standard`` (a Standard, or an id as ``evaluate`` takes) with changed
+    limits, thresholds or target values.
 
     Keys are ids: a dispersion rule's id changes its limit, a target's id its
     value, ``<school-threshold id>.<indicator>`` one threshold; any rule or
@@ -129,6 +130,10 @@ def override(standard: Standard, changes: Mapping[str, Any]) -> Standard:
     a number (both levels) or ``{"primary": …, "junior": …}``. Unknown ids are
     an error: a silent no-op what-if would mislead.
     """
+    if isinstance(standard, str):
+        from .registry import registry as default_registry  # the registry imports this module
+
+        standard = (registry or default_registry()).standard(standard)
     rules = list(standard.rules)
     targets = list(standard.targets)
     for key, value in changes.items():
