@@ -1,0 +1,88 @@
+"""The grouping every rule shares: one canonical order, runs per group, two-pass moments.
+
+Properties against plain numpy/pandas: the packed sort is the stable lexicographic
+order (both of its paths), the groups are the distinct (year, county, level) keys
+in order, and the moments are the weighted mean and CV computed the slow way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eduequity.core.groups import group, sort_order, weighted_moments
+
+
+@st.composite
+def coded_rows(draw, big: bool) -> tuple[list[np.ndarray], list[int]]:
+    """Rows of non-negative codes, each column below its size; ``big`` sizes force the lexsort path."""
+    sizes = draw(st.lists(st.integers(1, 6), min_size=1, max_size=4))
+    if big:  # with the row number the key no longer fits in 63 bits (the key itself still does)
+        sizes = [2**61, draw(st.integers(1, 3))]
+    n = draw(st.integers(0, 40))
+    cols = [np.asarray(draw(st.lists(st.integers(0, min(s, 6) - 1), min_size=n, max_size=n)), dtype=np.int64)
+            for s in sizes]
+    return cols, sizes
+
+
+@given(st.one_of(coded_rows(big=False), coded_rows(big=True)))
+def test_sort_order_is_the_stable_lexicographic_order(rows):
+    cols, sizes = rows
+    order, key = sort_order(cols, sizes)
+    expected = np.lexsort(cols[::-1]) if len(cols[0]) else np.zeros(0, dtype=np.intp)
+    got = np.arange(len(cols[0])) if order is None else order
+    assert np.array_equal(got, expected)
+    # the key comes back in that order, and None means the rows already were in it
+    assert np.all(np.diff(key) >= 0)
+    assert (order is None) == bool(np.array_equal(expected, np.arange(len(expected))))
+
+
+@st.composite
+def small_frames(draw) -> pd.DataFrame:
+    n = draw(st.integers(1, 30))
+    ints = st.lists(st.integers(0, 2), min_size=n, max_size=n)
+    year, county, level = (np.asarray(draw(ints)) for _ in range(3))
+    level = level % 2
+    ids = np.arange(n)  # (year, school, level) unique by construction
+    draw(st.randoms()).shuffle(ids)
+    return pd.DataFrame({
+        "year": 2015 + year,
+        "county": pd.Categorical(np.array(["乙县", "甲县", "丙县"])[county]),
+        "school_id": pd.Categorical([f"s{i:03d}" for i in ids]),
+        "level": pd.Categorical(np.array(["primary", "junior"])[level], categories=["primary", "junior"]),
+        "students": np.asarray(draw(st.lists(st.integers(1, 3000), min_size=n, max_size=n)), dtype=float),
+        "x": np.asarray(draw(st.lists(st.floats(0, 1e4), min_size=n, max_size=n))),
+    })
+
+
+@given(small_frames())
+def test_groups_and_moments_match_a_plain_groupby(df):
+    g, ids, order = group(df)
+    sorted_df = df if order is None else df.iloc[order].reset_index(drop=True)
+    # sections in (year, county, level, school id) order, county and id by their text
+    keys = sorted_df.assign(county=sorted_df["county"].astype(str), level=sorted_df["level"].cat.codes,
+                            school_id=sorted_df["school_id"].astype(str))[["year", "county", "level", "school_id"]]
+    assert keys.equals(keys.sort_values(list(keys.columns)).reset_index(drop=True))
+    assert list(ids.astype(str)) == list(keys["school_id"])
+    # one group per distinct (year, county, level), each a contiguous run
+    distinct = keys[["year", "county", "level"]].drop_duplicates().reset_index(drop=True)
+    assert len(g.keys) == len(distinct) and np.array_equal(g.keys["year"], distinct["year"])
+    assert list(g.keys["county"].astype(str)) == list(distinct["county"])
+    assert np.array_equal(np.repeat(np.arange(g.n), g.size), g.codes)
+    # weighted mean and CV, the slow way
+    x = sorted_df["x"].to_numpy()
+    mean, cv = weighted_moments(g, x)
+    for i in range(g.n):
+        run = slice(g.starts[i], g.starts[i] + g.size[i])
+        p, v = g.students[run], x[run]
+        m = float(np.sum(p * v) / np.sum(p))
+        assert np.isclose(mean[i], m, rtol=1e-12, atol=0)
+        if m == 0:
+            assert np.isnan(cv[i])
+        else:
+            s = float(np.sqrt(np.sum(p * (v - m) ** 2) / np.sum(p)))
+            assert np.isclose(cv[i], s / m, rtol=1e-9, atol=1e-12)
+        if np.all(v == v[0]):  # equal schools: exactly balanced
+            assert mean[i] == v[0] and (cv[i] == 0 or m == 0)
