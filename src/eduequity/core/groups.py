@@ -81,20 +81,29 @@ def sort_order(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray | 
     return order, key[order]
 
 
-def school_codes(values: pd.Series) -> pd.Categorical:
-    """School ids as a categorical with sorted categories (a canonical frame's own column).
+def sorted_categorical(codes: np.ndarray, uniques: pd.Index) -> pd.Categorical:
+    """A categorical with its categories sorted, so equal inputs give equal frames.
 
-    For any other column the distinct ids are sorted and renumbered: factorizing
-    3 million ids is cheap, sorting them is not.
+    Sorting the distinct values (a few hundred thousand school ids at most) and
+    renumbering is much cheaper than sorting millions of cells.
     """
+    order = np.asarray(uniques.argsort())
+    if not np.array_equal(order, np.arange(len(order))):
+        rank = np.empty(len(order) + 1, dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        rank[-1] = -1  # a blank (-1) stays blank
+        codes = rank[codes]
+        uniques = uniques[order]
+    return pd.Categorical.from_codes(codes, pd.Index(uniques, dtype="str"), validate=False)
+
+
+def school_codes(values: pd.Series) -> pd.Categorical:
+    """School ids as a categorical with sorted categories (a canonical frame's own column,
+    as ``read_schools`` makes it); any other column is factorized and sorted the same way."""
     if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.is_monotonic_increasing:
         return values.array
     codes, uniq = pd.factorize(values)
-    uniq = np.asarray(uniq, dtype=object)
-    order = np.argsort(uniq, kind="stable")
-    rank = np.empty(len(uniq), dtype=np.int64)
-    rank[order] = np.arange(len(uniq))
-    return pd.Categorical.from_codes(rank[codes], categories=pd.Index(uniq[order], dtype="str"))
+    return sorted_categorical(codes, pd.Index(np.asarray(uniq, dtype=object), dtype="str"))
 
 
 def group(frame: pd.DataFrame) -> tuple[Groups, pd.Categorical, np.ndarray | None]:

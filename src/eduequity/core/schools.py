@@ -61,6 +61,7 @@ from .columns import (
     SPONSOR_ALIASES,
 )
 from .errors import InputError, Problem
+from .groups import sorted_categorical
 
 __all__ = [
     "ATTR",
@@ -1118,11 +1119,11 @@ class _Reader:
 
         out: dict[str, Any] = {"row": take(rows)}
         out["year"] = _either(self.exact_series("year", identity), lambda: take(year).astype(np.int64))
-        out["county"] = _sorted_categorical(take(county[0]), county[1])
+        out["county"] = sorted_categorical(take(county[0]), county[1])
         if code is not None:
             out["county_code"] = self.text_output("county_code", code, take, identity)
         # sorted categories: evaluate sums each group's schools in id order, and needs no factorize
-        out["school_id"] = _sorted_categorical(take(sid[0]), sid[1])
+        out["school_id"] = sorted_categorical(take(sid[0]), sid[1])
         out["level"] = pd.Categorical.from_codes(lvl, dtype=LEVEL_DTYPE)
         if identity:
             out["students"] = _either(self.exact_series("students", identity), lambda: students)
@@ -1248,11 +1249,11 @@ class _Reader:
             seen[k] = True
             if np.count_nonzero(seen) == len(k):  # the usual case: no duplicate, nothing to locate
                 return
-        dup = np.zeros(len(key), dtype=bool)
         found = np.bincount(k)[k] > 1 if dense else pd.Series(k).duplicated(keep=False).to_numpy()
         if all_valid:
             dup = found
         else:
+            dup = np.zeros(len(key), dtype=bool)
             dup[valid] = found
         if not dup.any():
             return
@@ -1284,19 +1285,3 @@ class _Reader:
 
 def _either(series: pd.Series | None, otherwise) -> Any:
     return otherwise() if series is None else series
-
-
-def _sorted_categorical(codes: np.ndarray, uniques: pd.Index) -> pd.Categorical:
-    """A categorical with its categories sorted, so equal inputs give equal frames.
-
-    Sorting the distinct values (a few hundred thousand school ids at most) and
-    renumbering is much cheaper than sorting millions of cells.
-    """
-    order = np.asarray(uniques.argsort())
-    if not np.array_equal(order, np.arange(len(order))):
-        rank = np.empty(len(order) + 1, dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        rank[-1] = -1  # a blank (-1) stays blank
-        codes = rank[codes]
-        uniques = uniques[order]
-    return pd.Categorical.from_codes(codes, pd.Index(uniques, dtype="str"), validate=False)
