@@ -66,13 +66,17 @@ def judge(targets, observations: pd.DataFrame, places: pd.DataFrame, jurisdictio
         where.append(at)
     which, where = np.concatenate(which), np.concatenate(where)
     year, county = place_year[where], place_name.take(where)
+
+    def text(attr: str) -> pd.api.extensions.ExtensionArray:  # one conversion per target, not per row
+        return pd.array([getattr(t, attr) for t in targets], dtype="str").take(which)
+
+    metric, level = text("metric"), text("level")
     value = np.full(len(which), np.nan)
     observed = np.isin([t.metric for t in targets], observations["metric"].unique())
     if observed.any():
         rows = np.flatnonzero(observed[which])
         keys = pd.DataFrame({"year": year[rows], "county": np.asarray(county.take(rows), dtype=object),
-                             "metric": np.asarray([t.metric for t in targets], dtype=object)[which[rows]],
-                             "level": pd.array([t.level for t in targets], dtype="str").take(which[rows])})
+                             "metric": np.asarray(metric.take(rows), dtype=object), "level": level.take(rows)})
         obs = observations[["year", "county", "metric", "level", "value"]].astype({"county": object})
         value[rows] = keys.merge(obs, on=["year", "county", "metric", "level"], how="left",
                                  sort=False, validate="many_to_one")["value"].to_numpy(dtype="float64")
@@ -88,12 +92,8 @@ def judge(targets, observations: pd.DataFrame, places: pd.DataFrame, jurisdictio
     early = year < deadline.to_numpy(dtype=float, na_value=np.nan)  # False where there is no deadline
     pending = known & ~sat & early
     passed = verdicts.boolean(sat, known=known & ~pending)
-
-    def text(attr: str) -> pd.api.extensions.ExtensionArray:  # one conversion per target, not per row
-        return pd.array([getattr(t, attr) for t in targets], dtype="str").take(which)
-
     return pd.DataFrame({
-        "target": text("id"), "year": year, "county": county, "level": text("level"), "metric": text("metric"),
+        "target": text("id"), "year": year, "county": county, "level": level, "metric": metric,
         "value": value, "op": text("op"), "required": required, "deadline": deadline,
         "approximate": np.array([t.approximate for t in targets], dtype=bool)[which],
         "status": verdicts.status(passed, pending=pending), "passed": passed,
