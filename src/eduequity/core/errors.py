@@ -36,7 +36,12 @@ class Problem(NamedTuple):
 
 
 class InputError(ValueError):
-    """Bad input. ``.problems`` lists every problem found, not just the first."""
+    """Bad input. ``.problems`` lists every problem found, not just the first.
+
+    An error about several inputs at once (a school table and its metrics)
+    keeps each input's own error in ``.parts``, so every problem is still read
+    against its own source and line numbers; ``.problems`` has them all.
+    """
 
     #: How many problems the message spells out; ``.problems`` always has all.
     SHOWN = 25
@@ -51,9 +56,26 @@ class InputError(ValueError):
         self.problems: list[Problem] = [Problem(*p) for p in problems]
         self.source = source
         self.line_offset = line_offset
+        self.parts: tuple[InputError, ...] = ()
         super().__init__(self._message())
 
+    @classmethod
+    def combine(cls, errors: Iterable[InputError]) -> InputError:
+        """One error for the problems of several inputs, each kept with its source (``.parts``)."""
+        parts = [p for e in errors for p in (e.parts or (e,))]
+        if len(parts) == 1:
+            return parts[0]
+        out = cls([p for e in parts for p in e.problems], source=", ".join(e.source or "input" for e in parts))
+        out.parts = tuple(parts)
+        out.args = (out._message(),)
+        return out
+
     def _message(self) -> str:
+        if self.parts:
+            n = len(self.problems)
+            lines = [f"{n} problems in {len(self.parts)} inputs:"]
+            lines += ["  " + line for part in self.parts for line in part._message().splitlines()]
+            return "\n".join(lines)
         n = len(self.problems)
         where = f" in {self.source}" if self.source else ""
         lines = [f"{n} problem{'s' if n != 1 else ''}{where}:"]

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
+from .observations import YEAR_EXPECTED, numbers_of, shown as _shown, texts_of, years_of
 
 KINDS = ("share", "ratio", "yes/no", "quantity", "count", "score", "year")
 
@@ -55,23 +56,24 @@ def read_metrics(source: pd.DataFrame | None, known: dict[str, Metric] | None = 
         raise InputError(problems, source="metrics")
     df = source.reset_index(drop=True)
     pos = np.arange(len(df))
-    year = pd.to_numeric(df["year"], errors="coerce")
-    bad = year.isna() | (year % 1 != 0)
-    problems += [Problem(int(i), "year", df["year"].iat[i], "a whole year") for i in pos[bad.to_numpy()]]
-    value = pd.to_numeric(df["value"], errors="coerce")
-    bad = value.isna()
-    problems += [Problem(int(i), "value", df["value"].iat[i], "a number") for i in pos[bad.to_numpy()]]
-    for c in ("county", "metric"):
-        text = df[c].astype("str").str.strip()
-        bad = df[c].isna() | (text == "")
-        problems += [Problem(int(i), c, df[c].iat[i], "a non-blank name") for i in pos[bad.to_numpy()]]
-    level = df["level"].astype("str").str.strip() if "level" in df else pd.Series(pd.NA, index=df.index, dtype="str")
+
+    def bad_cells(mask: np.ndarray, column: str, expected: str) -> None:
+        problems.extend(Problem(int(i), column, _shown(df[column].iat[i]), expected) for i in pos[mask])
+
+    year, blank, bad = years_of(df["year"])
+    bad_cells(blank | bad, "year", YEAR_EXPECTED)
+    value, blank, bad = numbers_of(df["value"])
+    bad_cells(blank | bad, "value", "a finite number (a share as a fraction, yes/no as 1 or 0)")
+    county, blank, bad = texts_of(df["county"])
+    bad_cells(blank | bad, "county", "a county name or a jurisdiction id (text)")
+    metric, blank, bad = texts_of(df["metric"])
+    bad_cells(blank | bad, "metric", "a metric key (text)")
+    level = pd.Series(pd.NA, index=df.index, dtype="str")
     if "level" in df:
-        level = level.where(df["level"].notna() & (level != ""))
+        level, blank, bad = texts_of(df["level"])
         level = level.replace({"小学": "primary", "初中": "junior"})
-        bad = level.notna() & ~level.isin(["primary", "junior"])
-        problems += [Problem(int(i), "level", df["level"].iat[i], "primary, junior or blank") for i in pos[bad.to_numpy()]]
-    metric = df["metric"].astype("str").str.strip()
+        bad_cells(bad | (~blank & ~np.asarray(level.isin(["primary", "junior"]))), "level", "primary, junior or blank")
+    value = pd.Series(value, index=df.index)
     for key, m in (known or {}).items():
         rows = (metric == key).to_numpy()
         if m.kind == "share":
@@ -81,10 +83,7 @@ def read_metrics(source: pd.DataFrame | None, known: dict[str, Metric] | None = 
         elif m.kind == "yes/no":
             bad = rows & value.notna().to_numpy() & ~value.isin([0, 1]).to_numpy()
             problems += [Problem(int(i), "value", value.iat[i], f"1 (yes) or 0 (no) for {key}") for i in pos[bad]]
-    out = pd.DataFrame({
-        "year": year, "county": df["county"].astype("str").str.strip(), "level": level,
-        "metric": metric, "value": value.astype("float64"),
-    })
+    out = pd.DataFrame({"year": year, "county": county, "level": level, "metric": metric, "value": value})
     dup = out.duplicated(["year", "county", "level", "metric"], keep=False).to_numpy()
     problems += [Problem(int(i), "metric", out["metric"].iat[i],
                          "one observation per (year, county, level, metric)") for i in pos[dup]]

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
+from .observations import YEAR_EXPECTED, shown, texts_of, years_of
 
 KINDS = ("basic-balance", "quality-balance", "preliminary", "provincial")
 
@@ -30,21 +31,29 @@ def read_recognitions(source: pd.DataFrame | None) -> pd.DataFrame | None:
         raise InputError(problems, source="recognitions")
     df = source.reset_index(drop=True)
     pos = np.arange(len(df))
-    county = df["county"].astype("str").str.strip()
-    bad = (df["county"].isna() | (county == "")).to_numpy()
-    problems += [Problem(int(i), "county", df["county"].iat[i], "a county name") for i in pos[bad]]
-    year = pd.to_numeric(df["year"], errors="coerce")
-    bad = (year.isna() | (year % 1 != 0)).to_numpy()
-    problems += [Problem(int(i), "year", df["year"].iat[i], "the inspection year, a whole number") for i in pos[bad]]
-    kind = (df["kind"].astype("str").str.strip().where(df["kind"].notna(), "basic-balance")
-            if "kind" in df else pd.Series("basic-balance", index=df.index))
-    bad = (~kind.isin(KINDS)).to_numpy()
-    problems += [Problem(int(i), "kind", df["kind"].iat[i], "one of " + ", ".join(KINDS)) for i in pos[bad]]
+
+    def bad_cells(mask: np.ndarray, column: str, expected: str) -> None:
+        problems.extend(Problem(int(i), column, shown(df[column].iat[i]), expected) for i in pos[mask])
+
+    county, blank, bad = texts_of(df["county"])
+    bad_cells(blank | bad, "county", "a county name (text)")
+    year, blank, bad = years_of(df["year"])
+    bad_cells(blank | bad, "year", f"the inspection year, {YEAR_EXPECTED}")
+    kind = pd.Series("basic-balance", index=df.index, dtype="str")
+    if "kind" in df:
+        given, blank, bad = texts_of(df["kind"])
+        kind = given.where(~blank, "basic-balance")
+        bad_cells(bad | ~np.asarray(kind.isin(KINDS)), "kind", "one of " + ", ".join(KINDS) + ", or blank (basic-balance)")
     out = pd.DataFrame({"county": county, "year": year, "kind": kind})
     if "list_year" in df:
-        out["list_year"] = pd.to_numeric(df["list_year"], errors="coerce").astype("Int64")
+        listed, blank, bad = years_of(df["list_year"])
+        with np.errstate(invalid="ignore"):
+            early = ~blank & ~bad & (listed < year)
+        bad_cells(bad | early, "list_year", f"the year the list was published: {YEAR_EXPECTED}, not before the "
+                  "inspection year, or blank")
+        out["list_year"] = pd.array(listed, dtype="Int64")
     if problems:
-        raise InputError(problems, source="recognitions")
+        raise InputError(sorted(problems, key=lambda p: (p.row is None, p.row or 0)), source="recognitions")
     out["year"] = out["year"].astype("int64")
     return out
 

@@ -59,6 +59,8 @@ from .columns import (
     SCHOOL_TYPE_ALIASES,
     SCHOOL_TYPES,
     SPONSOR_ALIASES,
+    YEAR_MAX,
+    YEAR_MIN,
 )
 from .errors import InputError, Problem
 from .groups import sorted_categorical
@@ -84,7 +86,6 @@ SPONSORS: tuple[str, ...] = ("county", "city", "province")
 OWNERSHIP_DTYPE = pd.CategoricalDtype(pd.Index(OWNERSHIPS, dtype="str"))
 SPONSOR_DTYPE = pd.CategoricalDtype(pd.Index(SPONSORS, dtype="str"))
 
-YEAR_MIN, YEAR_MAX = 1949, 2100
 #: Bounds far beyond any school (the biggest have tens of thousands of students) that keep
 #: a slip of the keyboard (1e300, a phone number in the students column) from reaching the
 #: arithmetic, where sums and squares would overflow to inf and verdicts would be nonsense.
