@@ -28,6 +28,7 @@ _EXPORTS = {
     "converter": "eduequity.core.serialise",
     "InputError": "eduequity.core.errors",
     "PluginError": "eduequity.core.errors",
+    "DataWarning": "eduequity.core.warnings",
     "Problem": "eduequity.core.errors",
     "hookimpl": "eduequity.core.hookspecs",
     "Source": "eduequity.core.sources",
@@ -75,6 +76,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .core.serialise import converter
     from .core.sources import Source
     from .core.standards import Standard, override
+    from .core.schedules import Milestone, PhasedSchedule
     from .core.targets import MetricTarget
+    from .core.track import TrackResult, track
+    from .core.warnings import DataWarning
     from .reports.formats import ReportFormat, Section
     from .reports.render import render

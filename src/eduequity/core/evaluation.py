@@ -14,6 +14,7 @@ from collections.abc import Callable
 import attrs
 import pandas as pd
 
+from . import warnings as _warnings
 from .standards import Standard
 
 
@@ -31,6 +32,8 @@ class Evaluation:
     input_rows: int
     evaluated_rows: int
     versions: dict[str, str] = attrs.Factory(dict)
+    #: What is worth a look but blocks nothing (what, where, message); see ``core/warnings.py``.
+    warnings: pd.DataFrame = attrs.Factory(lambda: _warnings.frame(()))
 
     FRAMES = ("verdicts", "counties", "indicators", "schools", "targets", "excluded")
 
@@ -51,7 +54,7 @@ class Evaluation:
             return NotImplemented
         return (self.standard == other.standard and self.input_rows == other.input_rows
                 and self.evaluated_rows == other.evaluated_rows and self.versions == other.versions
-                and all(getattr(self, f).equals(getattr(other, f)) for f in self.FRAMES))
+                and all(getattr(self, f).equals(getattr(other, f)) for f in (*self.FRAMES, "warnings")))
 
     def __repr__(self) -> str:
         v = {k: n for k, n in self.verdicts["status"].value_counts(sort=False).items() if n}

@@ -21,6 +21,7 @@ import pluggy
 from . import hookspecs, units
 from .errors import PluginError
 from .jurisdictions import CountyList, Jurisdiction, counties_under
+from .resolver import Resolver
 from .schedules import PhasedSchedule
 from .serialise import from_toml
 from .standards import Standard, adopt, load
@@ -39,6 +40,7 @@ class Registry:
         self._pm = pluggy.PluginManager(hookspecs.PROJECT)
         self._pm.add_hookspecs(hookspecs)
         self._dist: dict[str, str] = {}
+        self._resolvers: dict[str, Resolver] = {}
         self.versions: dict[str, str] = {BUILTIN_DIST: _version(BUILTIN_DIST)}
         for name in BUILTINS:
             self._register(importlib.import_module(name), BUILTIN_DIST)
@@ -67,7 +69,9 @@ class Registry:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:  # noqa: BLE001 - any import failure is the plugin's
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - SystemExit too: a plugin must not end the program
                 raise PluginError(f"failed to import {ep.value!r}: {exc!r}", distribution=dist) from exc
             self._register(plugin, dist)
             self.versions[dist] = ep.dist.version if ep.dist else "unknown"
@@ -81,7 +85,9 @@ class Registry:
             dist = self._dist.get(impl.plugin_name, impl.plugin_name)
             try:
                 items = impl.function()
-            except Exception as exc:  # noqa: BLE001 - a plugin's fault, reported as such
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - a plugin's fault (SystemExit too), reported as such
                 raise PluginError(f"raised {exc!r}", distribution=dist, hook=hook) from exc
             if items is None:
                 continue
@@ -175,6 +181,12 @@ class Registry:
     def counties(self, jurisdiction: str) -> dict:
         """Every county name and alias under ``jurisdiction`` (empty for ``cn``: any county)."""
         return counties_under(self._tree, jurisdiction)
+
+    def resolver(self, jurisdiction: str) -> Resolver:
+        """The county resolver of ``jurisdiction``: its counties by every name and code (built once)."""
+        if jurisdiction not in self._resolvers:
+            self._resolvers[jurisdiction] = Resolver.of(self._tree, jurisdiction)
+        return self._resolvers[jurisdiction]
 
     def standard(self, standard: str | Standard) -> Standard:
         if isinstance(standard, Standard):

@@ -16,11 +16,15 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from . import observations
+from . import warnings as _warnings
 from .errors import InputError, Problem
-from .jurisdictions import closest
+from .inputs import resolve_column
 from .recognitions import read_recognitions
 from .registry import Registry, registry as default_registry
+from .resolver import Resolver
 from .schedules import PhasedSchedule
+from .warnings import Notice
 
 MILESTONE_STATUSES = ("met", "missed", "on track", "behind")
 COUNTY_STATUSES = ("early", "on time", "late", "pending", "recognised")
@@ -47,8 +51,10 @@ class TrackResult:
     milestones: pd.DataFrame
     counties: pd.DataFrame
     cumulative: pd.DataFrame
+    #: What is worth a look in the recognitions (a county name one edit from a registered one).
+    warnings: pd.DataFrame = attrs.Factory(lambda: _warnings.frame(()))
 
-    FRAMES = ("milestones", "counties", "cumulative")
+    FRAMES = ("milestones", "counties", "cumulative", "warnings")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TrackResult):
@@ -75,16 +81,19 @@ def track(
     reg = registry or default_registry()
     sched = _schedule(schedule, reg)
     rec = read_recognitions(recognitions)
-    names = reg.counties(sched.jurisdiction)  # name or alias -> County; empty: any name
-    canon = {n: c.name for n, c in names.items()}
+    resolver = reg.resolver(sched.jurisdiction)
+    notices: list[Notice] = []
     rec = rec[rec["kind"] == sched.recognition]
-    rec = rec.assign(county=_resolve(rec["county"], canon, "recognitions", sched.jurisdiction))
-    targets = _targets(target_years, canon, sched.jurisdiction)
+    rec = resolve_column(rec, resolver, notices, "recognitions")
+    targets = _targets(target_years, resolver, notices)
     if as_of is None:
         as_of = int(rec["year"].max()) if len(rec) else sched.start
+    else:
+        as_of = observations.year(as_of, "as_of", "track")
     first = rec[rec["year"] <= as_of].groupby("county")["year"].min()
 
-    universe = sorted({c.name for c in names.values()} | set(rec["county"]) | set(targets))
+    listed = {c.name for cs in resolver.by_name.values() for c in cs} if resolver.strict else set()
+    universe = sorted(listed | set(rec["county"]) | set(targets))
     years_recognised = first.reindex(universe)
     elapsed = max(as_of - sched.start + 1, 1)
     achieved_now = int(first.size)
@@ -131,7 +140,9 @@ def track(
         planned[years >= m.year] = m.count
     cumulative = pd.DataFrame({"year": years, "recognised": per_year, "cumulative": cum, "planned": planned})
 
-    return TrackResult(sched, int(as_of), float(pace), projected_year, ms, counties, cumulative)
+    found = _warnings.frame(notices)
+    _warnings.emit(found)
+    return TrackResult(sched, int(as_of), float(pace), projected_year, ms, counties, cumulative, found)
 
 
 def _schedule(schedule: str | PhasedSchedule, reg: Registry) -> PhasedSchedule:
@@ -143,21 +154,7 @@ def _schedule(schedule: str | PhasedSchedule, reg: Registry) -> PhasedSchedule:
         raise KeyError(f"unknown schedule {schedule!r}; registered: {', '.join(sorted(reg.schedules)) or 'none'}") from None
 
 
-def _resolve(county: pd.Series, canon: dict[str, str], source: str, jurisdiction: str) -> pd.Series:
-    """Canonical county names; an unknown name is an InputError suggesting the closest."""
-    if not canon:
-        return county
-    bad = ~county.isin(list(canon)).to_numpy()
-    if bad.any():
-        known = list(canon)
-        raise InputError([
-            Problem(int(i), "county", name, f"a county of {jurisdiction} (closest: {', '.join(closest(name, known)) or 'none'})")
-            for i, name in zip(np.flatnonzero(bad), county.to_numpy()[bad], strict=True)
-        ], source=source)
-    return county.map(canon)
-
-
-def _targets(target_years, canon: dict[str, str], jurisdiction: str) -> dict[str, int]:
+def _targets(target_years, resolver: Resolver, notices: list[Notice]) -> dict[str, int]:
     if target_years is None:
         return {}
     if isinstance(target_years, pd.DataFrame):
@@ -168,12 +165,14 @@ def _targets(target_years, canon: dict[str, str], jurisdiction: str) -> dict[str
         pairs = list(zip(target_years["county"], target_years["target_year"], strict=True))
     else:
         pairs = list(target_years.items())
-    problems = [Problem(i, "target_year", y, "a whole year") for i, (_, y) in enumerate(pairs)
-                if not isinstance(y, int | np.integer) and not (isinstance(y, float) and float(y).is_integer())]
+    years, _, bad = observations.years_of(pd.Series([y for _, y in pairs], dtype=object))
+    problems = [Problem(int(i), "target_year", observations.shown(pairs[i][1]), observations.YEAR_EXPECTED)
+                for i in np.flatnonzero(bad | np.isnan(years))]
     if problems:
         raise InputError(problems, source="target_years")
-    names = _resolve(pd.Series([c for c, _ in pairs], dtype="str"), canon, "target_years", jurisdiction)
-    return {n: int(y) for n, (_, y) in zip(names, pairs, strict=True)}
+    names = resolve_column(pd.DataFrame({"county": pd.Series([c for c, _ in pairs], dtype="str")}), resolver,
+                           notices, "target_years")["county"]
+    return {n: int(y) for n, y in zip(names, years, strict=True)}
 
 
 def _county_status(counties: pd.DataFrame, as_of: int) -> pd.Categorical:

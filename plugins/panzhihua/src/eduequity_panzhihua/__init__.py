@@ -29,9 +29,15 @@ PROGRESS_FORMATS = ("panzhihua.progress-zh.xlsx", "panzhihua.progress-zh.md", "p
 
 
 def counties() -> tuple[County, ...]:
-    """东区, 西区, 仁和区, 米易县, 盐边县 with their GB/T 2260 codes (shared reference data)."""
+    """东区, 西区, 仁和区, 米易县, 盐边县 with their GB/T 2260 codes (shared reference data).
+
+    The two counties' short names (米易, 盐边), as bureau tables write them, are aliases:
+    the resolver then reads them as the county, where an unregistered near miss would
+    only be warned about.
+    """
     with (HERE / "data" / "panzhihua-counties.csv").open(encoding="utf-8") as fh:
-        return tuple(County(r["name"], r["kind"], r["code"], "攀枝花市") for r in csv.DictReader(fh))
+        return tuple(County(r["name"], r["kind"], r["code"], "攀枝花市", (r["short_name"],) if r["short_name"] else ())
+                     for r in csv.DictReader(fh))
 
 
 @hookimpl
