@@ -73,3 +73,54 @@ def test_demo_writes_reports(tmp_path):
             "panzhihua-cn.basic-balance-2012.html", "panzhihua-cn.quality-balance-2017.html"} <= written
     page = (tmp_path / "panzhihua-cn.basic-balance-2012.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "东区" in page
+
+
+def test_a_plugin_that_exits_at_import_makes_the_command_fail_with_status_2(monkeypatch, tmp_path):
+    from importlib import metadata as md
+
+    from eduequity.core import registry as registry_mod
+
+    class Quitter(md.EntryPoint):
+        def load(self):
+            raise SystemExit(0)
+
+    monkeypatch.setattr(registry_mod, "_default", None)
+    monkeypatch.setattr(registry_mod.metadata, "entry_points",
+                        lambda group: [Quitter("quitter", "eduequity_quitter", "eduequity")] if group == "eduequity" else [])
+    r = CliRunner().invoke(main, ["evaluate", str(EXAMPLE), "-s", "cn.basic-balance-2012",
+                                  "--out", str(tmp_path / "r.md")])
+    assert r.exit_code == 2 and "quitter" in r.output and not (tmp_path / "r.md").exists()
+
+
+def test_the_report_is_never_written_over_an_input(tmp_path):
+    data = tmp_path / "in.csv"
+    data.write_bytes(EXAMPLE.read_bytes())
+    for args in (["--out", str(data)], ["--out", str(tmp_path / "." / "in.csv")]):
+        r = CliRunner().invoke(main, ["evaluate", str(data), "-s", "cn.basic-balance-2012", *args])
+        assert r.exit_code == 2 and "is an input" in r.output
+    assert data.read_bytes() == EXAMPLE.read_bytes()
+    link = tmp_path / "link.csv"
+    link.symlink_to(data)
+    r = CliRunner().invoke(main, ["evaluate", str(data), "-s", "cn.basic-balance-2012", "--out", str(link)])
+    assert r.exit_code == 2 and data.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_an_output_or_input_that_is_a_directory_or_unwritable_exits_2(tmp_path):
+    base = ["evaluate", str(EXAMPLE), "-s", "cn.basic-balance-2012"]
+    for args in (["--out", str(tmp_path)], ["--metrics", str(tmp_path)],
+                 ["--out", str(tmp_path / "file.md" / "below")]):
+        (tmp_path / "file.md").write_text("x", encoding="utf-8")
+        r = CliRunner().invoke(main, base + args)
+        assert r.exit_code == 2, (args, r.output)
+        assert "错误 error" in r.output and "Traceback" not in r.output
+
+
+def test_warnings_are_printed_and_the_report_still_written(tmp_path):
+    frame = pd.read_csv(EXAMPLE, encoding="utf-8-sig")
+    frame.iloc[:, 1] = frame.iloc[:, 1].replace({"米易县": "米易具"})  # one edit from 米易县
+    data = tmp_path / "typo.csv"
+    frame.to_csv(data, index=False, encoding="utf-8-sig")
+    out = tmp_path / "r.md"
+    r = CliRunner().invoke(main, ["evaluate", str(data), "-s", "cn.basic-balance-2012", "--out", str(out)])
+    assert r.exit_code == 0 and out.exists()
+    assert "警告 warning" in r.output and "米易具" in r.output and "米易县" in r.output

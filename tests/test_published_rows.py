@@ -83,11 +83,16 @@ def test_published_row(row):
     ind = ev.indicators.set_index("indicator").loc[COLUMNS]
     np.testing.assert_allclose(ind["mean"].to_numpy(), means, rtol=1e-9)
     np.testing.assert_allclose(ind["cv"].to_numpy(), cvs, rtol=1e-9)
-    [got] = ev.counties["composite_cv"].to_numpy()
+    judged = ev.counties[ev.counties["level"] == level]
+    [got] = judged["composite_cv"].to_numpy()
     assert abs(got - composite) <= 0.001
     assert got == pytest.approx(np.mean(cvs), abs=1e-12)
     limit = 0.65 if level == "primary" else 0.55
-    assert ev.counties["passed"].tolist() == [got <= limit]
+    assert judged["passed"].tolist() == [got <= limit]
+    # The table holds one level only: the other is not assessable, and so is the county (no silent pass).
+    other = ev.counties[ev.counties["level"] != level]
+    assert other["status"].tolist() == ["not assessable"] and other["schools"].tolist() == [0]
+    assert ev.verdicts["status"].tolist() == ["not met" if got > limit else "not assessable"]
 
 
 def test_an_unweighted_cv_would_not_reproduce_the_published_row():

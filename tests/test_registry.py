@@ -198,3 +198,49 @@ def test_the_environment_variable_disables_named_plugins(monkeypatch):
     monkeypatch.setenv("EDUEQUITY_DISABLE_PLUGINS", "other, ghost")
     reg = registry_mod.Registry()
     assert "cn.basic-balance-2012" in reg.standards
+
+
+def test_redefining_a_prefix_is_a_plugin_error_not_pints_assertion():
+    class Prefix:
+        @ee.hookimpl
+        def eduequity_units(self):
+            return ["kilo- = 1000"]
+
+    with pytest.raises(ee.PluginError, match="kilo-") as info:
+        ee.registry(plugins=[Prefix()], entry_points=False)
+    assert info.value.hook == "eduequity_units"
+
+
+class _ExitsOnImport:
+    """An entry point whose module calls sys.exit (or is interrupted) while being imported."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc, self.name, self.value, self.dist = exc, "quitter", "eduequity_quitter", None
+
+    def load(self):
+        raise self.exc
+
+
+@pytest.mark.parametrize("exc", [SystemExit(0), SystemExit(3), GeneratorExit(), MemoryError()])
+def test_an_entry_point_that_exits_at_import_is_a_plugin_error(monkeypatch, exc):
+    _fake_entry_points(monkeypatch, _ExitsOnImport(exc))
+    with pytest.raises(ee.PluginError) as info:
+        registry_mod.Registry()
+    assert info.value.distribution == "quitter" and type(exc).__name__ in str(info.value)
+
+
+def test_keyboard_interrupt_still_interrupts(monkeypatch):
+    _fake_entry_points(monkeypatch, _ExitsOnImport(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        registry_mod.Registry()
+
+
+def test_a_hook_that_exits_is_a_plugin_error():
+    class Exits:
+        @ee.hookimpl
+        def eduequity_standards(self):
+            raise SystemExit(0)
+
+    with pytest.raises(ee.PluginError) as info:
+        ee.registry(plugins=[Exits()], entry_points=False)
+    assert info.value.hook == "eduequity_standards"

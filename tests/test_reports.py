@@ -193,3 +193,13 @@ def test_csv_formats_are_deterministic_and_reachable_from_the_command_line(hosti
                                       "cn.verdicts.csv"])
     assert piped.exit_code == 0 and piped.stdout_bytes == out.read_bytes()
     assert "cn.cv-table.csv" in CliRunner().invoke(main, ["formats"]).output
+
+
+@pytest.mark.parametrize("brk", ["\r", "\n", "\r\n", "\u2028", "\x0b", "\x85"])
+def test_a_line_break_inside_a_cell_never_breaks_a_markdown_table_row(brk):
+    from eduequity.reports import markdown
+
+    df = pd.DataFrame({"school_name": [f"第一{brk}小学", "第二小学"], "value": [1.0, 2.0]})
+    lines = markdown.table(df).splitlines()
+    assert len(lines) == 4  # header, rule, two rows: the break stayed inside its cell
+    assert lines[2] == "| 第一 小学 | 1.000 |"

@@ -6,7 +6,9 @@ what was expected; a traceback only with ``--debug``.
 
 from __future__ import annotations
 
+import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -31,8 +33,10 @@ def _guard(fn):
 
         debug = click.get_current_context().find_root().params.get("debug", False)
         try:
-            return fn(*args, **kwargs)
-        except (ee.InputError, ee.PluginError, KeyError, FileNotFoundError, TypeError, ValueError) as exc:
+            with warnings.catch_warnings():  # the command prints the result's warnings itself
+                warnings.simplefilter("ignore", ee.DataWarning)
+                return fn(*args, **kwargs)
+        except (ee.InputError, ee.PluginError, KeyError, OSError, TypeError, ValueError) as exc:
             _fail(exc, debug)
 
     return wrapper
@@ -121,11 +125,13 @@ def evaluate(file: Path, standard: str, metrics: Path | None, recognitions: Path
 
     import eduequity as ee
 
+    _not_an_input(out, file, metrics, recognitions)
     frame = ee.read_schools(file)
     m = pd.read_csv(metrics, encoding="utf-8-sig") if metrics else None
     r = pd.read_csv(recognitions, encoding="utf-8-sig") if recognitions else None
     ev = ee.evaluate(frame, standard, metrics=m, recognitions=r)
     _emit(ee.render(ev, fmt, lang=lang), out)
+    _warn(ev.warnings)
     counts = ev.verdicts["status"].value_counts()
     click.echo(f"{ev.standard.id}: {len(ev.verdicts)} county-years — "
                + ", ".join(f"{k} {n}" for k, n in counts.items() if n), err=True)
@@ -146,8 +152,10 @@ def track(schedule: str, file: Path, as_of: int | None, fmt: str, out: Path | No
 
     import eduequity as ee
 
+    _not_an_input(out, file)
     result = ee.track(schedule, pd.read_csv(file, encoding="utf-8-sig"), as_of=as_of)
     _emit(ee.render(result, fmt, lang=lang), out)
+    _warn(result.warnings)
 
 
 @main.command()
@@ -158,6 +166,23 @@ def demo(out: Path) -> None:
     from .demo import run
 
     run(out)
+
+
+def _not_an_input(out: Path | None, *inputs: Path | None) -> None:
+    """A report must never be written over the data it was made from."""
+    if out is None:
+        return
+    for given in inputs:
+        if given is not None and (os.path.abspath(out) == os.path.abspath(given)
+                                  or (out.exists() and given.exists() and out.samefile(given))):
+            raise ValueError(f"--out {str(out)!r} is an input of this command ({str(given)!r}); "
+                             "write the report to another file")
+
+
+def _warn(found) -> None:
+    """The result's warnings on stderr: worth a look, and the report is written all the same."""
+    for where, message in zip(found["where"], found["message"], strict=True):
+        click.echo(f"警告 warning: {where}: {message}", err=True)
 
 
 def _emit(data: str | bytes, out: Path | None) -> None:

@@ -198,9 +198,16 @@ def test_the_2015_plan_evaluates_from_metrics_alone_by_its_id():
     metrics = pd.DataFrame({"year": [2016], "county": JURISDICTION, "metric": "special_education_funding_per_student",
                             "value": [6000.0]})
     ev = ee.evaluate(None, sid, metrics=metrics)
-    # The composite-CV rules have no school to judge: no county, indicator or trend row.
+    # The composite-CV rules have no school to judge: no indicator or trend row, and every listed
+    # county's levels are not assessable for want of school rows — a plan verdict never passes on
+    # metrics alone while the plan holds counties to school rules.
     assert ev.input_rows == ev.evaluated_rows == 0
-    assert ev.counties.empty and ev.indicators.empty and ev.schools.empty
+    assert ev.indicators.empty and ev.schools.empty
+    assert set(ev.counties["status"]) == {"not assessable"} and (ev.counties["schools"] == 0).all()
+    assert len(ev.counties) == 5 * 2  # the five counties, both levels
+    assert set(ev.verdicts["status"]) == {"not assessable"}
+    counties = ev.verdicts[ev.verdicts["county"] != JURISDICTION]  # the city's own row judges its targets
+    assert len(counties) == 5 and counties["reasons"].str.contains("无小学学校数据").all()
     assert not ev.targets["target"].str.startswith(sid + ".composite-cv").any()
     # Every metric target is judged in 2016: the observed one met, the others not assessable.
     t = next(x for x in standard(sid).targets if x.id == sid + ".special-education-funding")

@@ -35,6 +35,8 @@ class Outcome:
     columns: dict = attrs.Factory(dict)  # extra county columns
     limits: dict = attrs.Factory(dict)  # indicator -> (limit per group, passed per group)
     schools: Callable[[], pd.DataFrame] | None = None  # evidence per school, built on demand
+    # county columns that depend on the level alone (a limit): known for a level without schools too
+    by_level: dict = attrs.Factory(dict)  # column -> values in columns.LEVELS order
 
 
 @attrs.frozen
@@ -149,8 +151,9 @@ def _(rule: Dispersion, ctx: Context) -> Outcome:
                                       _fmt(limit, "%g"), " (", cite, ")", where=fail),
                           not_assessable_reason(ctx, rule.indicators, lead, applies & ~known))
         column = rule.column or rule.id
+        limit_column = column.removesuffix("_cv") + "_limit"
         return Outcome(rule.id, passed, np.where(passed.fillna(False).to_numpy(dtype=bool), "", reason),
-                       columns={column: cv, column.removesuffix("_cv") + "_limit": limit})
+                       columns={column: cv, limit_column: limit}, by_level={limit_column: rule.limit.array()})
     limits, parts_passed, reasons = {}, [], np.full(g.n, "", dtype=object)
     for k in rule.indicators:
         cv = ctx.cvs[k]

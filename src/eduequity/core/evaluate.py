@@ -1,9 +1,11 @@
 """``evaluate``: a canonical school frame and a standard in, an ``Evaluation`` out.
 
-One pass: exclusions → one grouping over (year, county, level) → indicator
+One pass: the inputs read and their counties resolved (``inputs.py``) →
+exclusions → one grouping over (year, county, level) → indicator
 values and their weighted moments, computed once → each rule's vectorised
-check → metric targets and prerequisites → the overall verdict per
-(year, county) by Kleene AND over every criterion.
+check → metric targets and prerequisites → the evidence each county-year
+stands on (``evidence.py``) → the overall verdict per (year, county) by
+Kleene AND over every criterion.
 """
 
 from __future__ import annotations
@@ -14,19 +16,20 @@ import os
 import numpy as np
 import pandas as pd
 
+from . import evidence, verdicts, warnings
 from . import targets as targets_mod
-from . import verdicts
 from .checks import Context, Outcome, check, trend
+from .columns import LEVELS
 from .errors import InputError, Problem
 from .evaluation import Evaluation
 from .groups import Groups, group, sort_order, weighted_moments
-from .jurisdictions import closest
-from .metrics import read_metrics
-from .recognitions import first_year, read_recognitions
+from .inputs import read_inputs
+from .recognitions import first_year
 from .registry import Registry, registry as default_registry
 from .rules import Recognition, SchoolThreshold, Trend
-from .schools import ATTR, MARK, read_schools
+from .schools import read_schools
 from .standards import Standard
+from .warnings import Notice
 
 EXCLUDED_KEYS = ["row", "year", "county", "school_id", "level"]
 
@@ -49,50 +52,42 @@ def evaluate(
     """
     reg = registry or default_registry()
     std = reg.standard(standard)
-    observations = read_metrics(metrics, std.metric_map)
-    recog = read_recognitions(recognitions)
+    given = read_inputs(frame, std, metrics, recognitions, reg)
+    frame, observations, recog = given.schools, given.metrics, given.recognitions
+    ids = frozenset(reg.jurisdictions)
+    notices = list(given.notices) + _unused_places(observations, std, ids)
 
-    no_schools = frame is None
-    if no_schools:
-        frame = _empty_schools(std.needed_columns)  # school rules then judge nothing; targets still do
-    elif not _is_canonical(frame):
-        frame = read_schools(frame)
-    _check_columns(frame, std)
-    frame, canon = _canonical_counties(frame, std, reg)
-    if canon:
-        _check_places(observations, canon, std, reg, "metrics")
-        if recog is not None:
-            _check_places(recog, canon, std, reg, "recognitions", allow_jurisdictions=False)
-        observations = observations.assign(county=observations["county"].map(lambda c: canon.get(c, c)))
-        if recog is not None:
-            recog = recog.assign(county=recog["county"].map(lambda c: canon.get(c, c)))
-
-    excluded, keep = _exclude(frame, std)
+    excluded, left_out, keep = _exclude(frame, std)
     included = frame if keep is None else frame[keep]
     ctx = _context(included, std)
     g = ctx.groups
+    if g.repeated:  # an edited canonical frame with a school twice: read_schools names the rows
+        read_schools(frame)
+        raise InputError([Problem(None, "school_id", None, "each (year, county, level, school_id) once")],
+                         source="schools")
     outcomes = [check(rule, ctx) for rule in std.rules if not isinstance(rule, Recognition | Trend)]
     columns = {name: col for o in outcomes for name, col in o.columns.items()}
     trends = [trend(rule, g, columns[rule.value], recog) for rule in std.rules if isinstance(rule, Trend)]
     outcomes += [o for o, _ in trends]
 
-    # Without school data, a county-scope commitment is judged for every county the
-    # jurisdiction lists, so an unobserved one is "not assessable", not absent.
-    listed = sorted(set(canon.values())) if no_schools else []
-    places = _places(g, observations, std.jurisdiction, listed)
+    places, unseen = _places(g, observations, ids, given.listed)
     target_rows = [targets_mod.judge(std.targets, observations, places, std.jurisdiction)]
     target_rows += [_recognition_rows(rule, places, recog) for rule in std.rules if isinstance(rule, Recognition)]
     target_rows += [rows for _, rows in trends]
     target_frame = _sort(_by_target(target_rows), ["target", "year", "county", "level"])
 
-    counties = _counties(g, outcomes)
+    # Every (year, county) with a verdict needs school rows for each level the school rules hold.
+    places_too = pd.concat([left_out[["year", "county"]], unseen], ignore_index=True)  # besides the groups'
+    states = evidence.levels(g, left_out, places_too, std.school_levels)
+    counties = _counties(g, outcomes, states)
     indicators = _indicators(g, ctx, outcomes, std)
     trend_ids = [r.id for r in std.rules if isinstance(r, Trend)]  # already among the outcomes
     judged = target_frame[~target_frame["target"].isin(trend_ids)] if trend_ids else target_frame
-    verdict_frame = _verdicts(g, outcomes, judged,
-                              _unevaluated(frame, excluded, g))
+    verdict_frame = _verdicts(g, outcomes, judged, evidence.criteria(states))
     schools = functools.partial(_evidence, [o.schools for o in outcomes if o.schools is not None])
     input_rows = _distinct(frame["row"])
+    found = warnings.frame(notices)
+    warnings.emit(found)
     return Evaluation(
         standard=std,
         counties=counties,
@@ -104,74 +99,25 @@ def evaluate(
         input_rows=input_rows,
         evaluated_rows=input_rows if keep is None else _distinct(included["row"]),
         versions=_versions(reg),
+        warnings=found,
     )
 
 
-# -- boundary checks -------------------------------------------------------------------------
+# -- boundary ---------------------------------------------------------------------------------
 
-def _is_canonical(frame: pd.DataFrame) -> bool:
-    """A frame read_schools produced, still with the dtypes the checks rely on (cheap: no data scan)."""
-    if not isinstance(frame, pd.DataFrame) or frame.attrs.get(ATTR) != MARK:
-        return False
-    dtypes = frame.dtypes
-    return ("row" in frame and "students" in frame and dtypes["students"] == np.float64
-            and isinstance(dtypes.get("county"), pd.CategoricalDtype)
-            and isinstance(dtypes.get("level"), pd.CategoricalDtype))
-
-def _check_columns(frame: pd.DataFrame, std: Standard) -> None:
-    missing = [c for c in std.needed_columns if c not in frame.columns]
-    if missing:
-        raise InputError([Problem(None, c, None, f"column {c!r}, which standard {std.id} needs") for c in missing],
-                         source="evaluate")
+def _unused_places(observations: pd.DataFrame, std: Standard, ids: frozenset[str]) -> list[Notice]:
+    """Observations given for a jurisdiction other than the standard's own: no target reads them."""
+    names = pd.unique(observations["county"].to_numpy(dtype=object))
+    return [Notice("observation-unused", f"metrics, county {n!r}",
+                   f"{n} 是辖区代号而非县，{std.id} 的全辖区目标按 {std.jurisdiction!r} 评估，这些观测未被使用 "
+                   f"(a jurisdiction id, not a county: {std.id} judges jurisdiction-wide targets under "
+                   f"{std.jurisdiction!r}; these observations are not used)")
+            for n in names if n in ids and n != std.jurisdiction]
 
 
-def _canonical_counties(frame: pd.DataFrame, std: Standard, reg: Registry) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Check county names against the standard's jurisdiction and map former names to one.
-
-    扶余县 became 扶余市 in 2013: both are one county, named as the jurisdiction
-    lists it, so its years line up (trends, schedules). Works on the categories,
-    not on every row. National standards accept any county.
-    """
-    known = reg.counties(std.jurisdiction) if std.jurisdiction != "cn" else {}
-    if not known:
-        return frame, {}
-    canon = {n: c.name for n, c in known.items()}
-    cats = frame["county"].cat.categories
-    unknown = [c for c in cats if c not in canon]
-    if unknown:
-        county = frame["county"]
-        rows = np.flatnonzero(county.isin(unknown).to_numpy())
-        names = list(known)
-        raise InputError([
-            Problem(int(frame["row"].iat[i]), "county", county.iat[i],
-                    f"a county of {std.jurisdiction} (closest: {', '.join(closest(county.iat[i], names)) or 'none'})")
-            for i in rows
-        ], source="evaluate")
-    if all(canon[c] == c for c in cats):
-        return frame, canon
-    renamed = frame["county"].astype("str").map(canon).astype("category")
-    return frame.assign(county=renamed), canon
-
-
-def _check_places(df: pd.DataFrame, canon: dict[str, str], std: Standard, reg: Registry, source: str,
-                  allow_jurisdictions: bool = True) -> None:
-    """Observed places must be counties of the jurisdiction (or, for metrics, a jurisdiction id):
-    a misspelt county would otherwise add a silent row while the real one reads not assessable."""
-    ids = set(reg.jurisdictions) if allow_jurisdictions else set()
-    names = df["county"].astype("str")
-    bad = ~names.isin(list(canon)) & ~names.isin(list(ids))
-    if bad.any():
-        known = list(canon)
-        raise InputError([
-            Problem(int(i), "county", n, f"a county of {std.jurisdiction}"
-                    + (" or a jurisdiction id" if allow_jurisdictions else "")
-                    + f" (closest: {', '.join(closest(n, known)) or 'none'})")
-            for i, n in zip(np.flatnonzero(bad.to_numpy()), names[bad], strict=True)
-        ], source=source)
-
-
-def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """Rows the standard leaves out, each with the first reason that applies."""
+def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray | None]:
+    """Rows the standard leaves out, each with the first reason that applies; the (year, county,
+    level) of the sections left out (a mixed school's row is one excluded row, two sections)."""
     which = np.zeros(len(frame), dtype=np.int16)  # 0: kept, i: the i-th exclusion (1-based)
     for i, ex in enumerate(std.exclusions, start=1):
         if ex.column in frame.columns:
@@ -183,7 +129,8 @@ def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, np.ndarr
                 .sort_values(["year", "county", "school_id", "level"], kind="stable",
                              key=lambda c: c.astype("str") if c.name in ("county", "school_id") else c)
                 .reset_index(drop=True))
-    return excluded, (~out if out.any() else None)
+    sections = frame.loc[out, ["year", "county", "level"]].astype({"county": object, "level": object})
+    return excluded, sections.drop_duplicates(), (~out if out.any() else None)
 
 
 # -- evidence ---------------------------------------------------------------------------------
@@ -229,7 +176,8 @@ def _missing_schools(g: Groups, x: np.ndarray, ids: pd.Categorical) -> np.ndarra
     return out
 
 
-def _counties(g: Groups, outcomes: list[Outcome]) -> pd.DataFrame:
+def _counties(g: Groups, outcomes: list[Outcome], states: pd.DataFrame) -> pd.DataFrame:
+    """One row per group, and a not-assessable row per level a county-year has no school of."""
     out = g.keys.copy()
     out["schools"] = g.size
     out["students"] = g.total.round().astype(np.int64)  # whole students, validated at the boundary
@@ -239,7 +187,24 @@ def _counties(g: Groups, outcomes: list[Outcome]) -> pd.DataFrame:
     passed = verdicts.all_of(np.tile(np.arange(g.n), len(outcomes)), _stack([o.passed for o in outcomes]), g.n)
     out["passed"] = passed
     out["status"] = verdicts.status(passed)
-    return out
+    absent = states[states["state"] == evidence.ABSENT]
+    if not len(absent):
+        return out
+    n = len(absent)
+    # counts of schools and students are 0; every value and verdict is missing
+    none = pd.DataFrame({c: np.zeros(n, dtype=out[c].dtype) if out[c].dtype.kind in "iu" else np.full(n, np.nan)
+                         for c in out.columns if c not in ("year", "county", "level", "passed", "status")})
+    level = pd.Index(LEVELS).get_indexer(absent["level"])
+    for o in outcomes:
+        for name, values in o.by_level.items():
+            none[name] = values[level]
+    none["passed"] = pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+    none["status"] = verdicts.status(none["passed"].array)
+    rows = pd.concat([absent[["year", "county", "level"]].reset_index(drop=True), none], axis=1)
+    both = pd.concat([out.astype({"county": object, "level": object}), rows], ignore_index=True)
+    both["county"] = pd.Categorical(both["county"], categories=sorted(set(both["county"])))
+    both["level"] = pd.Categorical(both["level"], categories=list(LEVELS))
+    return _sort(both, ["year", "county", "level"])
 
 
 def _indicators(g: Groups, ctx: Context, outcomes: list[Outcome], std: Standard) -> pd.DataFrame:
@@ -281,26 +246,16 @@ def _mostly_blank(texts: np.ndarray) -> pd.api.extensions.ExtensionArray:
     return pd.array(np.concatenate([np.array([""], dtype=object), texts[given]]), dtype="str").take(codes)
 
 
-def _unevaluated(frame: pd.DataFrame, excluded: pd.DataFrame, g: Groups) -> pd.DataFrame:
-    """(year, county) pairs whose every school was excluded: not assessable, never silently absent."""
-    if not len(excluded):
-        return pd.DataFrame({"year": pd.Series(dtype="int64"), "county": pd.Series(dtype="str")})
-    seen = pd.DataFrame({"year": frame["year"].to_numpy(), "county": frame["county"].astype("str").to_numpy()})
-    kept = pd.DataFrame({"year": g.keys["year"].to_numpy(), "county": g.keys["county"].astype("str").to_numpy()})
-    both = seen.drop_duplicates().merge(kept.drop_duplicates(), how="left", indicator=True)
-    return both.loc[both["_merge"] == "left_only", ["year", "county"]].reset_index(drop=True)
+def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, stands: pd.DataFrame) -> pd.DataFrame:
+    """Kleene AND per (year, county) over every criterion: each level's rules, each target row,
+    and ``stands`` (year, county, passed, reason): what each county-year stands on (``evidence.criteria``).
 
-
-def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevaluated: pd.DataFrame) -> pd.DataFrame:
-    """Kleene AND per (year, county) over every criterion: each level's rules, each target row.
-
-    A county whose schools were all excluded gets a row too, not assessable, with the reason.
     Reasons are written only for criteria that are not a pass, and joined per county
     with one ``np.add.reduceat`` rather than a Python join per group.
     """
     year, county, passed, reason = [], [], [], []  # county: codes into ``names``
     names = pd.Index(g.keys["county"].cat.categories.astype(object))
-    places = [unevaluated["county"], targets["county"]] if len(targets) else [unevaluated["county"]]
+    places = [stands["county"], targets["county"]] if len(targets) else [stands["county"]]
     extra = pd.Index(pd.unique(np.concatenate([np.asarray(pd.unique(c.array), dtype=object) for c in places])))
     names = names.append(extra.difference(names)).sort_values()
     group_county = names.get_indexer(g.keys["county"].cat.categories)[g.keys["county"].cat.codes.to_numpy()]
@@ -309,12 +264,11 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, unevalu
         county.append(group_county)
         passed.append(o.passed)
         reason.append(np.asarray(o.reason, dtype=object))
-    if len(unevaluated):
-        year.append(unevaluated["year"].to_numpy())
-        county.append(names.get_indexer(unevaluated["county"].to_numpy(dtype=object)))
-        passed.append(pd.array([pd.NA] * len(unevaluated), dtype="boolean"))
-        reason.append(np.full(len(unevaluated), "无纳入计算的学校 no school of the county was evaluated (see excluded)",
-                              dtype=object))
+    if len(stands):
+        year.append(stands["year"].to_numpy())
+        county.append(names.get_indexer(stands["county"].to_numpy(dtype=object)))
+        passed.append(stands["passed"].array)
+        reason.append(stands["reason"].to_numpy(dtype=object))
     kinds = None
     if len(targets):
         t = targets
@@ -436,9 +390,10 @@ def _recognition_rows(rule: Recognition, places: pd.DataFrame, recog: pd.DataFra
 
 # -- helpers ------------------------------------------------------------------------------------
 
-def _places(g: Groups, observations: pd.DataFrame, jurisdiction: str, listed: list[str]) -> pd.DataFrame:
-    """(year, county) pairs judged: the frame's, any county observed in the metrics, and
-    ``listed`` counties in every year observed.
+def _places(g: Groups, observations: pd.DataFrame, ids: frozenset[str], listed: list[str]
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(year, county) pairs judged — the frame's, any county observed in the metrics, and
+    ``listed`` counties in every year observed — and those of them the frame has no school of.
 
     The frame's pairs come straight from the sorted group keys (a county's levels are
     adjacent), so only observations and listed counties need a merge.
@@ -449,14 +404,17 @@ def _places(g: Groups, observations: pd.DataFrame, jurisdiction: str, listed: li
     first[1:] = (year[1:] != year[:-1]) | (county.codes[1:] != county.codes[:-1])
     names = np.asarray(county.categories, dtype=object)
     from_frame = pd.DataFrame({"year": year[first], "county": names[county.codes[first]]})
-    obs = observations[observations["county"] != jurisdiction][["year", "county"]]
+    obs = observations[~observations["county"].isin(list(ids))][["year", "county"]]  # ids: not counties
     if not len(obs) and not listed:
-        return from_frame
+        return from_frame, from_frame.iloc[:0]
     years = np.unique(observations["year"].to_numpy())
     grid = pd.DataFrame({"year": np.repeat(years, len(listed)), "county": np.tile(np.asarray(listed, dtype=object),
                                                                                  len(years))})
-    both = pd.concat([from_frame, obs.astype({"county": object}), grid], ignore_index=True).drop_duplicates()
-    return both.sort_values(["year", "county"], kind="stable").reset_index(drop=True)
+    more = pd.concat([obs.astype({"county": object}), grid], ignore_index=True).drop_duplicates()
+    more = more.merge(from_frame, how="left", indicator=True)
+    more = more.loc[more["_merge"] == "left_only", ["year", "county"]]
+    both = pd.concat([from_frame, more], ignore_index=True)
+    return both.sort_values(["year", "county"], kind="stable").reset_index(drop=True), more
 
 
 def _distinct(rows: pd.Series) -> int:
@@ -507,16 +465,6 @@ def _sort(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 def _versions(reg: Registry) -> dict[str, str]:
     return dict(sorted(reg.versions.items()))
-
-
-def _empty_schools(resources: tuple[str, ...] = ()) -> pd.DataFrame:
-    return pd.DataFrame({
-        "row": pd.Series(dtype="int64"), "year": pd.Series(dtype="int64"),
-        "county": pd.Series(pd.Categorical([])), "school_id": pd.Series(dtype="str"),
-        "level": pd.Series(pd.Categorical([], categories=["primary", "junior"])),
-        "students": pd.Series(dtype="float64"),
-        **{r: pd.Series(dtype="float64") for r in resources},
-    })
 
 
 def _evidence(builders: list) -> pd.DataFrame:

@@ -33,6 +33,7 @@ class Groups:
     total: np.ndarray  # per group
     size: np.ndarray  # sections per group
     starts: np.ndarray  # first section of each group
+    repeated: bool = False  # some (year, county, level, school id) holds two sections: not a valid frame
 
     @property
     def n(self) -> int:
@@ -129,6 +130,8 @@ def group(frame: pd.DataFrame) -> tuple[Groups, pd.Categorical, np.ndarray | Non
     n_c, n_l, n_s = max(len(counties), 1), len(LEVELS), max(len(ids.categories), 1)
     order, key = sort_order([year - y0, county.cat.codes.to_numpy(), frame["level"].cat.codes.to_numpy(), ids.codes],
                             [n_y, n_c, n_l, n_s])
+    # Sorted, equal neighbours are one school twice: a frame edited after read_schools.
+    repeated = bool(n > 1 and (key[1:] == key[:-1]).any())
     key //= n_s  # the group, in section order
     new = np.ones(n, dtype=bool)
     np.not_equal(key[1:], key[:-1], out=new[1:])
@@ -146,7 +149,7 @@ def group(frame: pd.DataFrame) -> tuple[Groups, pd.Categorical, np.ndarray | Non
     codes = np.cumsum(new, dtype=np.intp)
     codes -= 1
     g = Groups(codes=codes, keys=keys, students=students, total=np.zeros(len(keys)),
-               size=np.diff(np.append(starts, n)), starts=starts)
+               size=np.diff(np.append(starts, n)), starts=starts, repeated=repeated)
     return attrs.evolve(g, total=g.sum(students)), ids, order
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from .columns import LEVELS
 from .indicators import Indicator
 from .metrics import Metric
 from .rules import Dispersion, Exclusion, PerLevel, Recognition, Rule, SchoolThreshold, Trend, check_units
@@ -83,6 +84,18 @@ class Standard:
                     else [t.indicator for t in rule.thresholds] if isinstance(rule, SchoolThreshold) else [])
             used += [k for k in keys if k not in used]
         return tuple(used)
+
+    @property
+    def school_levels(self) -> tuple[str, ...]:
+        """Levels the school rules hold to a limit or a threshold: the levels whose school rows
+        a county needs before any verdict of this standard can be met."""
+        held: set[str] = set()
+        for rule in self.rules:
+            if isinstance(rule, Dispersion):
+                held |= {lv for lv in LEVELS if rule.limit.get(lv) is not None}
+            elif isinstance(rule, SchoolThreshold):
+                held |= {lv for t in rule.thresholds for lv in LEVELS if t.value.get(lv) is not None}
+        return tuple(lv for lv in LEVELS if lv in held)
 
     @property
     def metric_map(self) -> dict[str, Metric]:

@@ -100,20 +100,32 @@ def same_dimension(a: str, b: str) -> bool:
     return parse(a).dimensionality == parse(b).dimensionality
 
 
+def _defined(reg: pint.UnitRegistry, name: str) -> bool:
+    """Whether ``name`` is a unit or (ending in "-") a prefix already; text pint cannot parse is not."""
+    if name.endswith("-"):
+        return name[:-1] in reg._prefixes  # pint keeps no public view of its prefixes
+    try:
+        return name in reg
+    except Exception:  # noqa: BLE001 - pint asserts on names such as "kilo-" or "m ("
+        return False
+
+
 def define(definition: str) -> None:
     """Add a unit on behalf of a plugin; redefining an existing unit is an error.
 
     The same definition given again (an isolated registry loading the same
     plugin twice) is accepted, since the unit registry is process-wide.
     """
+    if not isinstance(definition, str):
+        raise UnitError(f"a unit definition is a string in pint's syntax, not {definition!r}")
     name = definition.split("=", 1)[0].strip()
     if _plugin_definitions.get(name) == definition:
         return
     reg = ureg()
-    if name in _plugin_definitions or name in reg:
+    if name in _plugin_definitions or _defined(reg, name):
         raise UnitError(f"unit {name!r} is already defined; plugins may add units, not redefine them")
     try:
         reg.define(definition)
-    except (pint.errors.RedefinitionError, pint.errors.DefinitionSyntaxError, ValueError) as exc:
-        raise UnitError(f"cannot define unit from {definition!r}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - pint asserts on some redefinitions; any failure is the definition's
+        raise UnitError(f"cannot define unit from {definition!r}: {exc!r}") from exc
     _plugin_definitions[name] = definition

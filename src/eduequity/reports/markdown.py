@@ -22,7 +22,8 @@ def _cell(v) -> str:
         return "✓" if v else "✗"
     if isinstance(v, float | np.floating):
         return f"{v:.3f}"
-    return _TAG.sub(_defuse, str(v).replace("|", "\\|").replace("\n", " "))
+    # every line boundary (\r, \n, \u2028 …) would end the table row: a cell stays on its line
+    return _TAG.sub(_defuse, " ".join(str(v).replace("|", "\\|").splitlines()))
 
 
 # Markdown passes raw HTML through: a "<" that would open a tag (<script>, </b>, <!--) is

@@ -28,7 +28,7 @@ def cv_table(ev: Evaluation, registry=None) -> pd.DataFrame:
     std = ev.standard
     heads = {k: std.indicator(k).zh + (f"({std.indicator(k).unit_zh})" if std.indicator(k).unit_zh else "")
              for k in keys}
-    if not len(ev.counties) or not keys:  # a standard of targets only, or no schools evaluated
+    if not len(ev.indicators) or not keys:  # a standard of targets only, or no schools evaluated
         return pd.DataFrame(columns=["年份", "序号", "市", "县", "学校类别", "类型", *heads.values(), "综合"])
     ind = ev.indicators[ev.indicators["indicator"].astype(str).isin(keys)]
     wide = ind.pivot_table(index=["year", "county", "level"], columns="indicator", values=["mean", "cv"],
