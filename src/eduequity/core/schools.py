@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from . import sections, units
+from .bounds import YEAR_MAX, YEAR_MIN
 from .columns import (
     BY_NAME,
     COLUMNS,
@@ -84,7 +85,6 @@ SPONSORS: tuple[str, ...] = ("county", "city", "province")
 OWNERSHIP_DTYPE = pd.CategoricalDtype(pd.Index(OWNERSHIPS, dtype="str"))
 SPONSOR_DTYPE = pd.CategoricalDtype(pd.Index(SPONSORS, dtype="str"))
 
-YEAR_MIN, YEAR_MAX = 1949, 2100
 #: Bounds far beyond any school (the biggest have tens of thousands of students) that keep
 #: a slip of the keyboard (1e300, a phone number in the students column) from reaching the
 #: arithmetic, where sums and squares would overflow to inf and verdicts would be nonsense.
