@@ -12,12 +12,16 @@ satisfy"), not imported from the code, so a loosened bound fails a test.
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 
+import attrs
 import pytest
 
 import eduequity as ee
-from eduequity.core.schedules import PhasedSchedule
+from eduequity.core.rules import Dispersion, PerLevel, SchoolThreshold, Threshold
+from eduequity.core.schedules import Milestone, PhasedSchedule
 from eduequity.core.serialise import from_toml
 from eduequity.core.standards import load
 
@@ -198,3 +202,162 @@ def test_a_deeply_nested_array_is_a_clear_error_naming_the_file(tmp_path):
 def test_a_file_that_is_not_toml_names_the_file(tmp_path):
     message = refused(write(tmp_path, "id = \n", "broken.toml"))
     assert "line 1" in message
+
+
+# --------------------------------------------------------------------------- numbers in files
+
+# (old, new, the entry's path, words the message must have)
+BAD_NUMBERS = [
+    ("primary = 0.65", "primary = nan", "rules[0]", ["limit.primary", "nan", "> 0"]),
+    ("primary = 0.65", "primary = inf", "rules[0]", ["limit.primary", "inf"]),
+    ("junior = 0.55", "junior = -inf", "rules[0]", ["limit.junior", "-inf"]),
+    ("junior = 0.55", "junior = -0.1", "rules[0]", ["limit.junior", "-0.1"]),
+    ("junior = 0.55", "junior = 0.0", "rules[0]", ["limit.junior", "0.0", "> 0"]),
+    ("primary = 0.65", "primary = 65.0", "rules[0]", ["limit.primary", "65.0", "0.65, not 65"]),
+    ("primary = 0.65", "primary = 2.000001", "rules[0]", ["limit.primary", "2.000001"]),
+    ("limit = { primary = 0.65, junior = 0.55 }", "limit = {}", "rules[0]", ["limit", "primary or junior"]),
+    ("primary = 4.5", "primary = nan", "rules[1].thresholds[0]", ["value.primary", "nan", "≥ 0"]),
+    ("junior = 35.0", "junior = -1.0", "rules[1].thresholds[1]", ["value.junior", "-1.0"]),
+    ("primary = 25.0", "primary = inf", "rules[1].thresholds[1]", ["value.primary", "inf"]),
+    ("value = { primary = 25.0, junior = 35.0 }", "value = {}", "rules[1].thresholds[1]", ["primary or junior"]),
+    ("floor = 0.85", "floor = 5.0", "rules[1]", ["floor", "5.0", "≤ 1"]),
+    ("floor = 0.85", "floor = 0.0", "rules[1]", ["floor", "0.0", "> 0"]),
+    ("floor = 0.85", "floor = nan", "rules[1]", ["floor", "nan"]),
+    ("min_met = 1", "min_met = 0", "rules[1]", ["min_met", "0", "from 1 to 2"]),
+    ("min_met = 1", "min_met = 3", "rules[1]", ["min_met", "3", "from 1 to 2"]),
+    ("years_before = 3", "years_before = -1", "rules[2]", ["years_before", "-1"]),
+    ("years_before = 3", "years_before = 2013", "rules[2]", ["years_before", "2013", f"0 to {YEARS_BEFORE_MAX}"]),
+    ("value = 0.95", "value = nan", "targets[0]", ["value", "nan"]),
+    ("value = 0.95", "value = 96.5", "demo.std.retention", ["96.5", "share", "0.965, not 96.5"]),
+    ("value = 1.0", "value = 0.5", "demo.std.fees", ["0.5", "yes/no", "0 or 1"]),
+    ("value = 45.0", "value = -45.0", "demo.std.class-size", ["-45.0", "count"]),
+    ("deadline = 2018", "deadline = 2014", "targets[0]", ["deadline 2014", "start 2015"]),
+    ("deadline = 2018", "deadline = 1800", "targets[0]", ["deadline", "1800", f"{YEAR_MIN} to {YEAR_MAX}"]),
+    ("start = 2015", "start = 2200", "targets[0]", ["start", "2200"]),
+    ("effective = 2015", "effective = 20", "demo.std.toml", ["effective", "20"]),
+    ('indicators = ["teaching_area", "books"]', "indicators = []", "rules[0]", ["indicators", "at least one"]),
+    ('indicators = ["teaching_area", "books"]', 'indicators = ["books", "books"]', "rules[0]", ["books", "twice"]),
+    ('recognition = "basic-balance"', 'recognition = "basic_balance"', "rules[2]", ["basic_balance"]),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "where", "words"), BAD_NUMBERS, ids=[c[1] for c in BAD_NUMBERS])
+def test_a_number_out_of_range_in_a_standard_file_is_refused(tmp_path, old, new, where, words):
+    message = refused(write(tmp_path, changed(old, new)))
+    assert where in message
+    for w in words:
+        assert w in message, (w, message)
+
+
+def test_a_school_threshold_rule_without_thresholds_is_refused(tmp_path):
+    head, rest = STANDARD.split("[[rules.thresholds]]", 1)
+    _, tail = rest.rsplit("[[rules.thresholds]]", 1)
+    text = head + "thresholds = []\n" + tail.split("\n", 4)[4]
+    message = refused(write(tmp_path, text))
+    assert "rules[1]" in message and "thresholds" in message and "at least one" in message
+
+
+# (old, new, the entry's path, what was expected)
+BAD_SCHEDULES = [
+    ("year = 2013", "year = 2013.5", "milestones[0].year", "whole number"),
+    ("year = 2013", "year = 1800", "milestones[0]", f"{YEAR_MIN} to {YEAR_MAX}"),
+    ("count = 2", "count = -2", "milestones[0]", "count"),
+    ("count = 2", "count = true", "milestones[0].count", "whole number"),
+    ("start = 2011", 'start = "2011"', "schedule.toml.start", "whole number"),
+    ("start = 2011", "start = 1200", "demo.schedule", "start"),
+    ("total = 6", "total = 0", "demo.schedule", "total"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "where", "expected"), BAD_SCHEDULES, ids=[c[1] for c in BAD_SCHEDULES])
+def test_a_bad_schedule_file_is_refused(tmp_path, old, new, where, expected):
+    message = refused(write(tmp_path, changed(old, new, SCHEDULE), "schedule.toml"), PhasedSchedule)
+    assert where in message and expected in message, message
+
+
+ACCEPTED = [
+    ("primary = 0.65", "primary = 2.0"),
+    ("primary = 0.65", "primary = 0.001"),
+    ("primary = 0.65", "primary = 1"),  # an int where a float belongs
+    ("limit = { primary = 0.65, junior = 0.55 }", "limit = { primary = 0.65 }"),  # a rule for one level
+    ("floor = 0.85", "floor = 1.0"),
+    ("primary = 4.5", "primary = 0.0"),
+    ("min_met = 1", "min_met = 2"),
+    ("years_before = 3", "years_before = 0"),
+    ("years_before = 3", f"years_before = {YEARS_BEFORE_MAX}"),
+    ("value = 0.95", "value = 1"),
+    ("value = 0.95", "value = 0.0"),
+    ("deadline = 2018", "deadline = 2015"),  # the deadline is the start year
+    ("deadline = 2018", f"deadline = {YEAR_MAX}"),
+    ("start = 2015", f"start = {YEAR_MIN}"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), ACCEPTED, ids=[c[1] for c in ACCEPTED])
+def test_values_at_the_bounds_load(tmp_path, old, new):
+    std = load(write(tmp_path, changed(old, new)))
+    data = ee.converter.unstructure(std)
+    back = ee.converter.structure(json.loads(json.dumps(data, allow_nan=False)), ee.Standard)
+    assert back == std
+
+
+def test_an_int_for_a_float_loads_as_a_float(tmp_path):
+    std = load(write(tmp_path, changed("value = 0.95", "value = 1")))
+    assert type(std.targets[0].value) is float
+    assert type(PerLevel(1, 2).primary) is float  # built in Python too: round trips keep the type
+
+
+def test_a_bad_plugin_file_is_a_plugin_error_naming_the_plugin_the_file_and_the_entry(tmp_path):
+    path = write(tmp_path, changed("primary = 0.65", "primary = nan"))
+
+    class Province:
+        @ee.hookimpl
+        def eduequity_standards(self):
+            return [path]
+
+    with pytest.raises(ee.PluginError) as info:
+        ee.registry(plugins=[Province()], entry_points=False)
+    assert (info.value.distribution, info.value.hook) == ("Province", "eduequity_standards")
+    assert path.name in str(info.value) and "rules[0]" in str(info.value) and "limit.primary" in str(info.value)
+
+
+# --------------------------------------------------------------------------- records built in Python
+
+
+def _source() -> ee.Source:
+    return ee.Source("示教发〔2015〕1号")
+
+
+@pytest.mark.parametrize("build", [
+    lambda: Dispersion("x.cv", "t", ("books",), PerLevel(math.nan, 0.5), _source()),
+    lambda: Dispersion("x.cv", "t", (), PerLevel(0.6, 0.5), _source()),
+    lambda: Dispersion("x.cv", "t", ("books",), PerLevel(), _source()),
+    lambda: Dispersion("x.cv", "t", ("books",), PerLevel("0.6", 0.5), _source()),
+    lambda: Threshold("books", PerLevel(True, 1.0), "book / student"),
+    lambda: Threshold("books", PerLevel(-1.0, 1.0), "book / student"),
+    lambda: SchoolThreshold("x.t", "t", (Threshold("books", PerLevel(1.0, 1.0), "book / student"),), _source(),
+                            min_met=2),
+    lambda: SchoolThreshold("x.t", "t", (Threshold("books", PerLevel(1.0, 1.0), "book / student"),), _source(),
+                            floor=5.0),
+    lambda: SchoolThreshold("x.t", "t", (), _source()),
+    lambda: ee.MetricTarget("x.m", "m", ">=", 0.5, _source(), deadline=2020.7),
+    lambda: ee.MetricTarget("x.m", "m", ">=", 0.5, _source(), start=2020, deadline=2019),
+    lambda: ee.MetricTarget("x.m", "m", ">=", math.inf, _source()),
+    lambda: ee.MetricTarget("x.m", "m", ">=", 0.5, _source(), approximate="false"),
+    lambda: Milestone(2015.5, 3),
+    lambda: PhasedSchedule("x.s", "t", "cn", "basic-balance", 2011, True, (Milestone(2015, 1),), _source()),
+], ids=["nan-limit", "no-indicators", "no-level", "text-limit", "bool-limit", "negative-threshold",
+        "min_met-above-count", "floor-5", "no-thresholds", "fractional-deadline", "deadline-before-start",
+        "inf-target", "text-bool", "fractional-year", "bool-total"])
+def test_records_built_in_python_are_validated_too(build):
+    """Plugins may return Standard objects: the invariants live on the records, not only in the loader."""
+    with pytest.raises(ValueError):
+        build()
+
+
+def test_a_target_value_of_the_wrong_kind_is_refused_by_the_standard(tmp_path):
+    """A target alone cannot know that its metric is a share; the standard holding both can."""
+    std = load(write(tmp_path, STANDARD))
+    target = attrs.evolve(std.targets[0], value=96.5)  # a finite number: fine on its own
+    with pytest.raises(ValueError, match=r"demo\.std\.retention.*96\.5"):
+        attrs.evolve(std, targets=(target, *std.targets[1:]))

@@ -14,8 +14,9 @@ from typing import Any
 
 import attrs
 
+from .bounds import YEAR
 from .indicators import Indicator
-from .metrics import Metric
+from .metrics import TARGET_VALUES, Metric
 from .rules import Dispersion, Exclusion, PerLevel, Recognition, Rule, SchoolThreshold, Trend, check_units
 from .sources import Source
 from .targets import MetricTarget
@@ -30,7 +31,7 @@ class Standard:
     jurisdiction: str
     source: Source
     title_en: str = ""
-    effective: int | None = None
+    effective: int | None = attrs.field(default=None, validator=attrs.validators.optional(YEAR))
     indicators: tuple[Indicator, ...] = ()
     rules: tuple[Rule, ...] = ()
     targets: tuple[MetricTarget, ...] = ()
@@ -52,7 +53,7 @@ class Standard:
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"standard {self.id!r}: duplicate ids {dup}")
-        metric_keys = {m.key for m in self.metrics}
+        kinds = {m.key: m.kind for m in self.metrics}
         for rule in self.rules:
             used = (rule.indicators if isinstance(rule, Dispersion)
                     else [t.indicator for t in rule.thresholds] if isinstance(rule, SchoolThreshold) else [])
@@ -68,8 +69,10 @@ class Standard:
                 raise ValueError(f"trend {rule.id!r} follows {rule.value!r}, which no composite rule of "
                                  f"{self.id!r} computes (known: {sorted(columns)})")
         for t in self.targets if not self.pending_adoption else ():  # metrics may come with the base
-            if t.metric not in metric_keys:
+            if t.metric not in kinds:
                 raise ValueError(f"target {t.id!r} measures {t.metric!r}, which standard {self.id!r} does not define")
+            if (allowed := TARGET_VALUES.get(kinds[t.metric])) is not None:
+                allowed.check(t.value, f"target {t.id!r} value ({kinds[t.metric]} {t.metric!r})")
 
     def indicator(self, key: str) -> Indicator:
         return next(i for i in self.indicators if i.key == key)
