@@ -18,6 +18,11 @@ from pathlib import Path
 
 import attrs
 import pytest
+from conftest import GOOD, county_row, section
+from conftest import evaluate as read_and_evaluate
+from conftest import frame as input_frame
+from hypothesis import given
+from hypothesis import strategies as st
 
 import eduequity as ee
 from eduequity.core.rules import Dispersion, PerLevel, SchoolThreshold, Threshold
@@ -361,3 +366,162 @@ def test_a_target_value_of_the_wrong_kind_is_refused_by_the_standard(tmp_path):
     target = attrs.evolve(std.targets[0], value=96.5)  # a finite number: fine on its own
     with pytest.raises(ValueError, match=r"demo\.std\.retention.*96\.5"):
         attrs.evolve(std, targets=(target, *std.targets[1:]))
+
+
+# --------------------------------------------------------------------------- overrides
+
+BASIC, QUALITY = "cn.basic-balance-2012", "cn.quality-balance-2017"
+COMPOSITE = f"{BASIC}.composite-cv"
+QUALITY_CV = f"{QUALITY}.cv"
+SCHOOL_RULE = f"{QUALITY}.school-thresholds"
+FLOOR = f"{SCHOOL_RULE}.floor"
+MIN_MET = f"{SCHOOL_RULE}.min_met"
+YEARS_BEFORE = f"{QUALITY}.basic-balance-prerequisite.years_before"
+SATISFACTION = f"{BASIC}.public-satisfaction"  # a share
+SMALL_SCHOOL_FUNDING = f"{QUALITY}.small-school-funding"  # yes/no
+CLASS_SIZE = f"{QUALITY}.class-size-primary"  # a count, marked R
+
+
+def national(sid: str):
+    return ee.registry().standards[sid]
+
+
+BAD_OVERRIDES = [
+    (COMPOSITE, math.nan), (COMPOSITE, math.inf), (COMPOSITE, -math.inf), (COMPOSITE, -0.5), (COMPOSITE, 0.0),
+    (COMPOSITE, 65), (COMPOSITE, "0.6"), (COMPOSITE, True), (COMPOSITE, None), (COMPOSITE, [0.6, 0.5]),
+    (COMPOSITE, {"primary": math.nan}), (COMPOSITE, {"junior": "0.5"}), (COMPOSITE, {"primray": 0.6}),
+    (COMPOSITE, {"junior": None}), (COMPOSITE, {}),
+    (QUALITY_CV, {"junior": -0.45}),
+    (f"{SCHOOL_RULE}.equipment_value", -1.0), (f"{SCHOOL_RULE}.equipment_value", {"primary": math.nan}),
+    (f"{SCHOOL_RULE}.books_per_student", 1.0),  # not a threshold of the rule: a KeyError below
+    (FLOOR, 5.0), (FLOOR, 0), (FLOOR, "0.8"), (FLOOR, math.nan),
+    (MIN_MET, 0), (MIN_MET, 8), (MIN_MET, 6.5), (MIN_MET, True),
+    (YEARS_BEFORE, -1), (YEARS_BEFORE, 2.5), (YEARS_BEFORE, 2013),
+    (SATISFACTION, 96.5), (SATISFACTION, "0.9"), (SATISFACTION, math.nan), (SATISFACTION, -0.1),
+    (SMALL_SCHOOL_FUNDING, 0.5), (CLASS_SIZE, -45),
+    (f"{SATISFACTION}.deadline", 2020.7), (f"{SATISFACTION}.start", "2016"),
+    (f"{SATISFACTION}.approximate", "false"), (f"{COMPOSITE}.limit", {"primary": math.inf}),
+]
+
+
+@pytest.mark.parametrize(("key", "value"), BAD_OVERRIDES, ids=[f"{k.rsplit('.', 1)[-1]}={v!r}" for k, v in BAD_OVERRIDES])
+def test_a_bad_override_is_refused_naming_the_key_and_the_value(key, value):
+    std = national(QUALITY if key.startswith(QUALITY) else BASIC)
+    wanted = KeyError if key.endswith("books_per_student") else ValueError
+    with pytest.raises(wanted) as info:
+        ee.override(std, {key: value})
+    message = str(info.value)
+    assert key in message
+    if wanted is ValueError:
+        assert repr(value) in message, message
+
+
+def test_overriding_one_level_keeps_the_other():
+    w = ee.override(national(BASIC), {COMPOSITE: {"primary": 0.60}})
+    assert (w.rules[0].limit.primary, w.rules[0].limit.junior) == (0.60, 0.55)
+    t = ee.override(national(QUALITY), {f"{SCHOOL_RULE}.equipment_value": {"junior": 2200}})
+    rule = next(r for r in t.rules if r.id == SCHOOL_RULE)
+    eq = next(x for x in rule.thresholds if x.indicator == "equipment_value")
+    assert (eq.value.primary, eq.value.junior) == (2000.0, 2200.0)
+    # the field form of the key is the same what-if
+    assert ee.override(national(BASIC), {f"{COMPOSITE}.limit": {"primary": 0.60}}) == w
+
+
+def _spread(level: str, d: float, prefix: str) -> list[dict]:
+    """Two equal schools with every per-student value 1 ± d of a comfortable school's: every CV is d."""
+    return [section(f"{prefix}{i}", 1000, level=level,
+                    per_student={k: v * (1 + sign * d) for k, v in GOOD[level].items()})
+            for i, sign in enumerate((1, -1))]
+
+
+def test_a_one_level_override_still_judges_the_other_level_against_its_own_limit():
+    """Junior's composite is 0.58: above its 0.55, below the primary what-if of 0.60."""
+    df = input_frame(_spread("primary", 0.30, "p") + _spread("junior", 0.58, "j"))
+    ev = read_and_evaluate(df, ee.override(national(BASIC), {COMPOSITE: {"primary": 0.60}}))
+    junior = county_row(ev, level="junior")
+    assert junior["composite_cv"] == pytest.approx(0.58)
+    assert junior["composite_limit"] == 0.55 and junior["status"] == "not met"
+    primary = county_row(ev, level="primary")
+    assert primary["composite_limit"] == 0.60 and primary["status"] == "met"
+
+
+# --------------------------------------------------------------------------- properties of overrides
+
+#: A key of each kind of value, and the values valid for it.
+VALID = {
+    COMPOSITE: st.floats(0.0, CV_LIMIT_MAX, exclude_min=True),
+    QUALITY_CV: st.floats(0.0, CV_LIMIT_MAX, exclude_min=True),
+    f"{SCHOOL_RULE}.equipment_value": st.floats(0.0, 1e6),
+    FLOOR: st.floats(0.0, 1.0, exclude_min=True),
+    SATISFACTION: st.floats(0.0, 1.0),
+    SMALL_SCHOOL_FUNDING: st.sampled_from([0, 1, 0.0, 1.0]),
+    CLASS_SIZE: st.floats(0.0, 1e4),
+    MIN_MET: st.integers(1, 7),
+    YEARS_BEFORE: st.integers(0, YEARS_BEFORE_MAX),
+}
+NOT_NUMBERS = st.one_of(st.text(max_size=5), st.booleans(), st.none(), st.lists(st.floats(0.1, 0.5), max_size=2))
+NON_FINITE = st.sampled_from([math.nan, math.inf, -math.inf])
+INVALID = {
+    COMPOSITE: st.one_of(NON_FINITE, NOT_NUMBERS, st.floats(max_value=0.0),
+                         st.floats(min_value=CV_LIMIT_MAX, exclude_min=True)),
+    QUALITY_CV: st.one_of(NON_FINITE, st.floats(max_value=0.0)),
+    f"{SCHOOL_RULE}.equipment_value": st.one_of(NON_FINITE, NOT_NUMBERS, st.floats(max_value=0.0, exclude_max=True)),
+    FLOOR: st.one_of(NON_FINITE, st.text(max_size=3), st.booleans(), st.floats(max_value=0.0),
+                     st.floats(min_value=1.0, exclude_min=True)),
+    SATISFACTION: st.one_of(NON_FINITE, NOT_NUMBERS, st.floats(min_value=1.0, exclude_min=True),
+                            st.floats(max_value=0.0, exclude_max=True)),
+    SMALL_SCHOOL_FUNDING: st.one_of(NON_FINITE, st.floats(0.01, 0.99), st.floats(min_value=1.0, exclude_min=True)),
+    MIN_MET: st.one_of(st.integers(max_value=0), st.integers(min_value=8), st.floats(1.0, 7.0), st.booleans()),
+    YEARS_BEFORE: st.one_of(st.integers(max_value=-1), st.integers(min_value=YEARS_BEFORE_MAX + 1),
+                            st.floats(0.0, 5.0), st.booleans()),
+}
+PER_LEVEL = (COMPOSITE, QUALITY_CV, f"{SCHOOL_RULE}.equipment_value")
+
+
+def _leaves(data, path: str = "") -> dict[str, object]:
+    """Every scalar of a standard's data by its path, so two standards can be compared leaf by leaf."""
+    if isinstance(data, dict):
+        return {k: v for key, item in data.items() for k, v in _leaves(item, f"{path}.{key}").items()}
+    if isinstance(data, list):
+        return {k: v for i, item in enumerate(data) for k, v in _leaves(item, f"{path}[{i}]").items()}
+    return {path: data}
+
+
+@given(data=st.data(), key=st.sampled_from(sorted(VALID)))
+def test_an_in_range_override_changes_that_value_only_and_round_trips(data, key):
+    std = national(QUALITY if key.startswith(QUALITY) else BASIC)
+    value = data.draw(VALID[key], label="value")
+    if key in PER_LEVEL:
+        value = data.draw(st.one_of(st.just(value), st.fixed_dictionaries({}, optional={
+            "primary": st.just(value), "junior": VALID[key]}).filter(bool)), label="per level")
+    w = ee.override(std, {key: value})
+    before, after = _leaves(ee.converter.unstructure(std)), _leaves(ee.converter.unstructure(w))
+    assert before.keys() == after.keys()
+    moved = {p for p in before if before[p] != after[p]}
+    wanted = value if isinstance(value, dict) else (
+        {"primary": value, "junior": value} if key in PER_LEVEL else {"": value})
+    assert len(moved) <= len(wanted)
+    for p in moved:
+        level = p.rsplit(".", 1)[1] if key in PER_LEVEL else ""
+        assert after[p] == wanted[level]
+    text = json.dumps(ee.converter.unstructure(w), ensure_ascii=False, allow_nan=False)
+    assert ee.converter.structure(json.loads(text), ee.Standard) == w
+
+
+@given(data=st.data(), key=st.sampled_from(sorted(INVALID)))
+def test_any_non_finite_out_of_range_or_non_numeric_override_is_refused_with_the_key(data, key):
+    std = national(QUALITY if key.startswith(QUALITY) else BASIC)
+    value = data.draw(INVALID[key], label="value")
+    if key in PER_LEVEL and data.draw(st.booleans(), label="one level"):
+        value = {data.draw(st.sampled_from(["primary", "junior"]), label="level"): value}
+    with pytest.raises(ValueError) as info:
+        ee.override(std, {key: value})
+    assert key in str(info.value) and repr(value) in str(info.value)
+
+
+@given(level=st.sampled_from(["primary", "junior"]), value=st.floats(0.0, CV_LIMIT_MAX, exclude_min=True))
+def test_a_one_level_override_never_touches_the_other_level(level, value):
+    other = "junior" if level == "primary" else "primary"
+    base = national(BASIC).rules[0].limit
+    limit = ee.override(national(BASIC), {COMPOSITE: {level: value}}).rules[0].limit
+    assert limit.get(level) == value and limit.get(other) == base.get(other)

@@ -7,6 +7,7 @@ round-trip through JSON.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -73,14 +74,26 @@ class PerLevel:
         """Values in ``columns.LEVELS`` order, NaN where unset: index it with level codes."""
         return np.array([np.nan if (v := self.get(lv)) is None else v * scale for lv in columns.LEVELS])
 
-    @classmethod
-    def of(cls, value: float | dict | PerLevel) -> PerLevel:
-        """A scalar applies to both levels (used by overrides)."""
+    def updated(self, value: float | Mapping[str, float] | PerLevel) -> PerLevel:
+        """This value with ``value`` laid over it (overrides): a number sets both levels, a mapping
+        only the levels it names.
+
+        A level left out keeps its value: ``{"primary": 0.60}`` must not drop the junior
+        limit, or junior would be held to nothing and pass. A level cannot be set to None
+        here for the same reason; a rule for one level is written without the other.
+        """
         if isinstance(value, PerLevel):
             return value
-        if isinstance(value, dict):
-            return cls(**value)
-        return cls(float(value), float(value))
+        if not isinstance(value, Mapping):
+            return PerLevel(value, value)
+        unknown = [k for k in value if k not in columns.LEVELS]
+        if unknown or not value:
+            raise InvalidValue(f"got levels {show(list(value))}; expected primary, junior or both")
+        unset = [k for k, v in value.items() if v is None]
+        if unset:
+            raise InvalidValue(f"{unset[0]}: got None; expected a number (a rule for one level is written "
+                               "without the other, not overridden to None)")
+        return attrs.evolve(self, **value)
 
 
 def _each_level(kind: Range):
