@@ -404,7 +404,8 @@ BAD_OVERRIDES = [
 ]
 
 
-@pytest.mark.parametrize(("key", "value"), BAD_OVERRIDES, ids=[f"{k.rsplit('.', 1)[-1]}={v!r}" for k, v in BAD_OVERRIDES])
+@pytest.mark.parametrize(("key", "value"), BAD_OVERRIDES,
+                         ids=[f"{k.rsplit('.', 1)[-1]}={v!r}" for k, v in BAD_OVERRIDES])
 def test_a_bad_override_is_refused_naming_the_key_and_the_value(key, value):
     std = national(QUALITY if key.startswith(QUALITY) else BASIC)
     wanted = KeyError if key.endswith("books_per_student") else ValueError

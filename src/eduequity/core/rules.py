@@ -160,7 +160,7 @@ class SchoolThreshold:
 
     @min_met.validator
     def _min_met(self, attribute: attrs.Attribute, value: int | None) -> None:
-        # 0 of 7 passes every school; 8 of 7 fails every one.
+        # 0 of 7 passes every school; 8 of 7 is read as 7 of 7: neither is what the file says.
         if value is not None:
             n = len(self.thresholds)
             Range(1, n, whole=True, why=f"the rule has {n} thresholds").check(value, label(self) + attribute.name)
@@ -217,7 +217,8 @@ class Trend:
     title: str
     value: str
     source: Source
-    after: str | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.in_(RECOGNITIONS)))
+    after: str | None = attrs.field(default=None,
+                                    validator=attrs.validators.optional(attrs.validators.in_(RECOGNITIONS)))
     lead_unit: str = ""
     partner_units: tuple[str, ...] = ()
 
