@@ -430,11 +430,14 @@ def test_a_threshold_a_hundred_times_off_fails_on_its_magnitude(tmp_path):
     assert "is the unit right?" in found[0].message and "hundred_students" in found[0].message
 
 
-def test_a_percentage_where_a_fraction_belongs_fails(tmp_path):
-    found = failures_of(DemoCity(plan(tmp_path, value=96.5), schools(tmp_path, limit=50)), checks=("loads", "units"))
-    messages = {f.where: f.message for f in found}
-    assert "shares are fractions (0.965, not 96.5)" in messages["target 'democity.plan-2021.retention'"]
-    assert "CVs are fractions" in messages["rule 'democity.schools-2021.cv' (primary)"]
+def test_a_percentage_where_a_fraction_belongs_fails_to_load(tmp_path):
+    """The standard refuses it when it is built, so the loads check reports it (not units)."""
+    [share] = failures_of(DemoCity(plan(tmp_path, value=96.5)), checks=("loads", "units"))
+    assert share.check == "loads"
+    assert "target 'democity.plan-2021.retention'" in share.message and "0.965, not 96.5" in share.message
+    [cv] = failures_of(DemoCity(schools(tmp_path, limit=50)), checks=("loads", "units"))
+    assert cv.check == "loads"
+    assert "rule 'democity.schools-2021.cv' limit.primary: got 50.0" in cv.message and "0.65, not 65" in cv.message
 
 
 def test_a_standard_that_does_not_round_trip_fails_showing_the_difference(tmp_path):

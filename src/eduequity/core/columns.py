@@ -75,11 +75,6 @@ BY_NAME: MappingProxyType = MappingProxyType({c.name: c for c in COLUMNS})
 KEYS: tuple[str, ...] = ("year", "county", "school_id", "level")
 RESOURCES: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource")
 
-#: Years eduequity accepts anywhere (statistics, observations, recognitions, ``as_of``): the
-#: People's Republic to the end of the century. A year outside is a slip (-5, 1e20, 20016),
-#: and bounding it keeps year arithmetic and year ranges small.
-YEAR_MIN, YEAR_MAX = 1949, 2100
-
 LEVELS: tuple[str, ...] = ("primary", "junior")
 LEVEL_ZH: MappingProxyType = MappingProxyType({"primary": "小学", "junior": "初中"})
 LEVEL_ALIASES = MappingProxyType({

@@ -21,7 +21,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from .columns import LEVELS, RESOURCES, YEAR_MAX, YEAR_MIN
+from .bounds import YEAR_MAX, YEAR_MIN
+from .columns import LEVELS, RESOURCES
 from .errors import InputError, Problem
 from .metrics import read_metrics
 from .recognitions import read_recognitions

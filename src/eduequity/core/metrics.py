@@ -12,10 +12,21 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from .bounds import YEAR_MAX, YEAR_MIN, Range
 from .errors import InputError, Problem
 from .observations import YEAR_EXPECTED, numbers_of, shown as _shown, texts_of, years_of
 
 KINDS = ("share", "ratio", "yes/no", "quantity", "count", "score", "year")
+
+#: The values a target may compare a metric of each kind with. Quantities and scores
+#: are the document's to choose (any finite number, as every target value is).
+TARGET_VALUES: dict[str, Range] = {
+    "share": Range(0, 1, why="a share is a fraction: 0.965, not 96.5"),
+    "yes/no": Range(choices=(0, 1), why="1 for yes, 0 for no"),
+    "ratio": Range(0, why="a ratio of two amounts"),
+    "count": Range(0, why="a number of things"),
+    "year": Range(YEAR_MIN, YEAR_MAX, why="a statistical year"),
+}
 
 
 @attrs.frozen

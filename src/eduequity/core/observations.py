@@ -16,7 +16,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from .columns import YEAR_MAX, YEAR_MIN
+from .bounds import YEAR_MAX, YEAR_MIN
 from .errors import InputError, Problem
 
 

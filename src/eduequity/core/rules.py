@@ -7,12 +7,15 @@ round-trip through JSON.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
 
 from . import columns, units
+from .bounds import CV_LIMIT, FLOOR, THRESHOLD, YEARS_BEFORE, InvalidValue, Range, as_float, label, show
+from .recognitions import KINDS as RECOGNITIONS
 from .sources import Source
 
 OPS = (">=", ">", "<=", "<", "==")
@@ -55,10 +58,14 @@ def compare(op: str, x, limit):
 
 @attrs.frozen
 class PerLevel:
-    """A value that may differ between primary and junior sections; None = not set for that level."""
+    """A value that may differ between primary and junior sections; None = not set for that level.
 
-    primary: float | None = None
-    junior: float | None = None
+    The record holding it checks the values (``_each_level``): only it knows whether
+    they are CV limits or thresholds, and so what range to say was expected.
+    """
+
+    primary: float | None = attrs.field(default=None, converter=as_float)
+    junior: float | None = attrs.field(default=None, converter=as_float)
 
     def get(self, level: str) -> float | None:
         return getattr(self, level)
@@ -67,14 +74,62 @@ class PerLevel:
         """Values in ``columns.LEVELS`` order, NaN where unset: index it with level codes."""
         return np.array([np.nan if (v := self.get(lv)) is None else v * scale for lv in columns.LEVELS])
 
-    @classmethod
-    def of(cls, value: float | dict | PerLevel) -> PerLevel:
-        """A scalar applies to both levels (used by overrides)."""
+    def updated(self, value: float | Mapping[str, float] | PerLevel) -> PerLevel:
+        """This value with ``value`` laid over it (overrides): a number sets both levels, a mapping
+        only the levels it names.
+
+        A level left out keeps its value: ``{"primary": 0.60}`` must not drop the junior
+        limit, or junior would be held to nothing and pass. A level cannot be set to None
+        here for the same reason; a rule for one level is written without the other.
+        """
         if isinstance(value, PerLevel):
             return value
-        if isinstance(value, dict):
-            return cls(**value)
-        return cls(float(value), float(value))
+        if not isinstance(value, Mapping):
+            return PerLevel(value, value)
+        unknown = [k for k in value if k not in columns.LEVELS]
+        if unknown or not value:
+            raise InvalidValue(f"got levels {show(list(value))}; expected primary, junior or both")
+        unset = [k for k, v in value.items() if v is None]
+        if unset:
+            raise InvalidValue(f"{unset[0]}: got None; expected a number (a rule for one level is written "
+                               "without the other, not overridden to None)")
+        return attrs.evolve(self, **value)
+
+
+def _each_level(kind: Range):
+    """An attrs validator: a PerLevel with at least one level set, each level in ``kind``.
+
+    A PerLevel with neither level holds nobody to anything: every county would pass.
+    """
+
+    def check(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+        where = label(instance) + attribute.name
+        if not isinstance(value, PerLevel):
+            raise InvalidValue(f"{where}: got {show(value)}; expected primary and junior values (PerLevel)")
+        if value.primary is None and value.junior is None:
+            raise InvalidValue(f"{where}: got no level; expected a value for primary or junior, or both")
+        for level in columns.LEVELS:
+            if (v := value.get(level)) is not None:
+                kind.check(v, f"{where}.{level}")
+
+    return check
+
+
+def _indicator_list(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    """An attrs validator: at least one indicator, each once.
+
+    A rule over no indicators has nothing to judge (the mean of no CVs is not a number),
+    and an indicator listed twice counts twice in a composite or a "6 of 7".
+    """
+    where = label(instance) + attribute.name
+    if isinstance(value, str) or not isinstance(value, tuple | list):
+        raise InvalidValue(f"{where}: got {show(value)}; expected a list")
+    keys = [getattr(v, "indicator", v) for v in value]
+    if not keys:
+        raise InvalidValue(f"{where}: got none; expected at least one indicator")
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise InvalidValue(f"{where}: {', '.join(map(repr, twice))} listed twice; expected each indicator once")
 
 
 @attrs.frozen
@@ -82,7 +137,7 @@ class Threshold:
     """A per-school minimum for one indicator, by level, in ``unit``."""
 
     indicator: str
-    value: PerLevel
+    value: PerLevel = attrs.field(validator=_each_level(THRESHOLD))
     unit: str
 
 
@@ -97,11 +152,18 @@ class SchoolThreshold:
     KIND: ClassVar[str] = "school-threshold"
     id: str
     title: str
-    thresholds: tuple[Threshold, ...]
+    thresholds: tuple[Threshold, ...] = attrs.field(validator=_indicator_list)
     source: Source
-    min_met: int | None = None
-    floor: float | None = None
+    min_met: int | None = attrs.field(default=None)
+    floor: float | None = attrs.field(default=None, converter=as_float, validator=attrs.validators.optional(FLOOR))
     floor_source: Source | None = None
+
+    @min_met.validator
+    def _min_met(self, attribute: attrs.Attribute, value: int | None) -> None:
+        # 0 of 7 passes every school; 8 of 7 is read as 7 of 7: neither is what the file says.
+        if value is not None:
+            n = len(self.thresholds)
+            Range(1, n, whole=True, why=f"the rule has {n} thresholds").check(value, label(self) + attribute.name)
 
     def threshold_id(self, indicator: str) -> str:
         return f"{self.id}.{indicator}"
@@ -119,8 +181,8 @@ class Dispersion:
     KIND: ClassVar[str] = "dispersion"
     id: str
     title: str
-    indicators: tuple[str, ...]
-    limit: PerLevel
+    indicators: tuple[str, ...] = attrs.field(validator=_indicator_list)
+    limit: PerLevel = attrs.field(validator=_each_level(CV_LIMIT))
     source: Source
     aggregate: str = attrs.field(default="each", validator=attrs.validators.in_(("mean", "each")))
     op: str = attrs.field(default="<=", validator=attrs.validators.in_(OPS))
@@ -134,8 +196,8 @@ class Recognition:
     KIND: ClassVar[str] = "recognition"
     id: str
     title: str
-    recognition: str
-    years_before: int
+    recognition: str = attrs.field(validator=attrs.validators.in_(RECOGNITIONS))
+    years_before: int = attrs.field(validator=YEARS_BEFORE)
     source: Source
     lead_unit: str = ""
     partner_units: tuple[str, ...] = ()
@@ -155,7 +217,8 @@ class Trend:
     title: str
     value: str
     source: Source
-    after: str | None = None
+    after: str | None = attrs.field(default=None,
+                                    validator=attrs.validators.optional(attrs.validators.in_(RECOGNITIONS)))
     lead_unit: str = ""
     partner_units: tuple[str, ...] = ()
 

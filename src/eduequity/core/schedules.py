@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import attrs
 
+from .bounds import COUNT, POSITIVE_COUNT, YEAR
 from .recognitions import KINDS
 from .sources import Source
 
@@ -17,8 +18,8 @@ from .sources import Source
 class Milestone:
     """By ``year`` (statistical year, inclusive), at least ``count`` counties recognised."""
 
-    year: int
-    count: int = attrs.field(validator=attrs.validators.ge(0))
+    year: int = attrs.field(validator=YEAR)
+    count: int = attrs.field(validator=COUNT)
     source: Source | None = None
 
 
@@ -34,8 +35,8 @@ class PhasedSchedule:
     title: str
     jurisdiction: str
     recognition: str = attrs.field(validator=attrs.validators.in_(KINDS))
-    start: int
-    total: int = attrs.field(validator=attrs.validators.gt(0))
+    start: int = attrs.field(validator=YEAR)
+    total: int = attrs.field(validator=POSITIVE_COUNT)
     milestones: tuple[Milestone, ...] = attrs.field()
     source: Source
     title_en: str = ""

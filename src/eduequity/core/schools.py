@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from . import sections, units
+from .bounds import YEAR_MAX, YEAR_MIN
 from .columns import (
     BY_NAME,
     COLUMNS,
@@ -59,8 +60,6 @@ from .columns import (
     SCHOOL_TYPE_ALIASES,
     SCHOOL_TYPES,
     SPONSOR_ALIASES,
-    YEAR_MAX,
-    YEAR_MIN,
 )
 from .errors import InputError, Problem
 from .groups import sorted_categorical

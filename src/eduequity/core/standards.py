@@ -14,9 +14,10 @@ from typing import Any
 
 import attrs
 
+from .bounds import YEAR, InvalidValue, show
 from .columns import LEVELS
 from .indicators import Indicator
-from .metrics import Metric
+from .metrics import TARGET_VALUES, Metric
 from .rules import Dispersion, Exclusion, PerLevel, Recognition, Rule, SchoolThreshold, Trend, check_units
 from .sources import Source
 from .targets import MetricTarget
@@ -31,7 +32,7 @@ class Standard:
     jurisdiction: str
     source: Source
     title_en: str = ""
-    effective: int | None = None
+    effective: int | None = attrs.field(default=None, validator=attrs.validators.optional(YEAR))
     indicators: tuple[Indicator, ...] = ()
     rules: tuple[Rule, ...] = ()
     targets: tuple[MetricTarget, ...] = ()
@@ -53,7 +54,7 @@ class Standard:
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"standard {self.id!r}: duplicate ids {dup}")
-        metric_keys = {m.key for m in self.metrics}
+        kinds = {m.key: m.kind for m in self.metrics}
         for rule in self.rules:
             used = (rule.indicators if isinstance(rule, Dispersion)
                     else [t.indicator for t in rule.thresholds] if isinstance(rule, SchoolThreshold) else [])
@@ -69,8 +70,10 @@ class Standard:
                 raise ValueError(f"trend {rule.id!r} follows {rule.value!r}, which no composite rule of "
                                  f"{self.id!r} computes (known: {sorted(columns)})")
         for t in self.targets if not self.pending_adoption else ():  # metrics may come with the base
-            if t.metric not in metric_keys:
+            if t.metric not in kinds:
                 raise ValueError(f"target {t.id!r} measures {t.metric!r}, which standard {self.id!r} does not define")
+            if (allowed := TARGET_VALUES.get(kinds[t.metric])) is not None:
+                allowed.check(t.value, f"target {t.id!r} value ({kinds[t.metric]} {t.metric!r})")
 
     def indicator(self, key: str) -> Indicator:
         return next(i for i in self.indicators if i.key == key)
@@ -140,44 +143,59 @@ def override(standard: Standard | str, changes: Mapping[str, Any], *, registry: 
     value, ``<school-threshold id>.<indicator>`` one threshold; any rule or
     target id followed by ``.<field>`` changes that field (``….floor``,
     ``….min_met``, ``….years_before``, ``….deadline``). A per-level value is
-    a number (both levels) or ``{"primary": …, "junior": …}``. Unknown ids are
-    an error: a silent no-op what-if would mislead.
+    a number (both levels) or ``{"primary": …, "junior": …}``; a level left out
+    keeps its value. Unknown ids are a ``KeyError`` and values a file could not
+    hold a ``ValueError`` naming the key: a what-if that silently did nothing, or
+    judged against NaN, would mislead.
     """
     if isinstance(standard, str):
         from .registry import registry as default_registry  # the registry imports this module
 
         standard = (registry or default_registry()).standard(standard)
-    rules = list(standard.rules)
-    targets = list(standard.targets)
     for key, value in changes.items():
-        if not _apply(rules, targets, key, value):
+        try:
+            changed = _apply(standard, key, value)
+        except (ValueError, TypeError) as exc:
+            raise InvalidValue(f"override {key!r} = {show(value)}: {exc}") from exc
+        if changed is None:
             raise KeyError(f"{key!r} is not a rule, threshold or target id of {standard.id!r}")
-    return attrs.evolve(standard, rules=tuple(rules), targets=tuple(targets))
+        standard = changed
+    return standard
 
 
-def _apply(rules: list, targets: list, key: str, value: Any) -> bool:
+def _apply(std: Standard, key: str, value: Any) -> Standard | None:
+    """``std`` with the one change ``key`` names, validated as a loaded file is (the whole
+    standard is rebuilt, so checks across entries run too); None if ``key`` names nothing."""
+    rules = list(std.rules)
     for i, r in enumerate(rules):
+        field = key[len(r.id) + 1:] if key.startswith(r.id + ".") else None
         if isinstance(r, Dispersion) and key == r.id:
-            rules[i] = attrs.evolve(r, limit=PerLevel.of(value))
-            return True
-        if isinstance(r, SchoolThreshold):
-            for j, t in enumerate(r.thresholds):
-                if key == r.threshold_id(t.indicator):
-                    new = list(r.thresholds)
-                    new[j] = attrs.evolve(t, value=PerLevel.of(value))
-                    rules[i] = attrs.evolve(r, thresholds=tuple(new))
-                    return True
-        if key.startswith(r.id + ".") and _has(r, key[len(r.id) + 1:]):
-            rules[i] = attrs.evolve(r, **{key[len(r.id) + 1:]: value})
-            return True
+            rules[i] = _changed(r, "limit", value)
+        elif isinstance(r, SchoolThreshold) and field in {t.indicator for t in r.thresholds}:
+            rules[i] = attrs.evolve(r, thresholds=tuple(_changed(t, "value", value) if t.indicator == field else t
+                                                        for t in r.thresholds))
+        elif field is not None and _has(r, field):
+            rules[i] = _changed(r, field, value)
+        else:
+            continue
+        return attrs.evolve(std, rules=tuple(rules))
+    targets = list(std.targets)
     for i, t in enumerate(targets):
+        field = key[len(t.id) + 1:] if key.startswith(t.id + ".") else None
         if key == t.id:
-            targets[i] = attrs.evolve(t, value=float(value))
-            return True
-        if key.startswith(t.id + ".") and _has(t, key[len(t.id) + 1:]):
-            targets[i] = attrs.evolve(t, **{key[len(t.id) + 1:]: value})
-            return True
-    return False
+            targets[i] = _changed(t, "value", value)
+        elif field is not None and _has(t, field):
+            targets[i] = _changed(t, field, value)
+        else:
+            continue
+        return attrs.evolve(std, targets=tuple(targets))
+    return None
+
+
+def _changed(obj: Any, field: str, value: Any) -> Any:
+    """``obj`` with ``field`` set to ``value``; a per-level field keeps the levels ``value`` leaves out."""
+    current = getattr(obj, field)
+    return attrs.evolve(obj, **{field: current.updated(value) if isinstance(current, PerLevel) else value})
 
 
 def _has(obj: Any, field: str) -> bool:

@@ -13,27 +13,41 @@ import numpy as np
 import pandas as pd
 
 from . import verdicts
+from .bounds import FINITE, YEAR, InvalidValue, as_float, boolean
 from .rules import OPS, compare
 from .sources import Source
 
+_year = attrs.validators.optional(YEAR)
+
+
 @attrs.frozen
 class MetricTarget:
-    """A dated commitment on one metric; ``value`` is in the metric's canonical unit."""
+    """A dated commitment on one metric; ``value`` is in the metric's canonical unit.
+
+    ``value`` is any finite number here; the range its metric's kind allows (a share
+    in [0, 1]) is checked by the standard, which knows the metric.
+    """
 
     id: str
     metric: str
     op: str = attrs.field(validator=attrs.validators.in_(OPS))
-    value: float
+    value: float = attrs.field(converter=as_float, validator=FINITE)
     source: Source
     title: str = ""
-    deadline: int | None = None
-    start: int | None = None
-    approximate: bool = False
+    deadline: int | None = attrs.field(default=None, validator=_year)
+    start: int | None = attrs.field(default=None, validator=_year)
+    approximate: bool = attrs.field(default=False, validator=boolean)
     scope: str = attrs.field(default="county", validator=attrs.validators.in_(("county", "jurisdiction")))
     level: str | None = attrs.field(default=None, validator=attrs.validators.in_((None, "primary", "junior")))
     lead_unit: str = ""
     partner_units: tuple[str, ...] = ()
-    veto: bool = False
+    veto: bool = attrs.field(default=False, validator=boolean)
+
+    def __attrs_post_init__(self) -> None:
+        # Two years swapped, most likely: as written the target is never pending, only late.
+        if self.deadline is not None and self.start is not None and self.deadline < self.start:
+            raise InvalidValue(f"target {self.id!r}: deadline {self.deadline} is before start {self.start}; "
+                               "expected a deadline in or after the start year")
 
 
 TARGET_COLUMNS = ["target", "year", "county", "level", "metric", "value", "op", "required",
