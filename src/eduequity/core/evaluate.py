@@ -84,7 +84,7 @@ def evaluate(
     trend_ids = [r.id for r in std.rules if isinstance(r, Trend)]  # already among the outcomes
     judged = target_frame[~target_frame["target"].isin(trend_ids)] if trend_ids else target_frame
     verdict_frame = _verdicts(g, outcomes, judged, evidence.criteria(states))
-    schools = functools.partial(_evidence, [o.schools for o in outcomes if o.schools is not None])
+    schools = functools.partial(_school_rows, [o.schools for o in outcomes if o.schools is not None])
     input_rows = _distinct(frame["row"])
     found = warnings.frame(notices)
     warnings.emit(found)
@@ -129,8 +129,19 @@ def _exclude(frame: pd.DataFrame, std: Standard) -> tuple[pd.DataFrame, pd.DataF
                 .sort_values(["year", "county", "school_id", "level"], kind="stable",
                              key=lambda c: c.astype("str") if c.name in ("county", "school_id") else c)
                 .reset_index(drop=True))
-    sections = frame.loc[out, ["year", "county", "level"]].astype({"county": object, "level": object})
-    return excluded, sections.drop_duplicates(), (~out if out.any() else None)
+    return excluded, _places_of(frame, out), (~out if out.any() else None)
+
+
+def _places_of(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The distinct (year, county, level) of the selected rows, by one packed integer key."""
+    county = frame["county"].cat
+    year = frame["year"].to_numpy()[rows].astype(np.int64)
+    y0, width = (int(year.min()) if len(year) else 0), max(len(county.categories), 1)
+    key = np.unique(((year - y0) * width + county.codes.to_numpy()[rows]) * len(LEVELS)
+                    + frame["level"].cat.codes.to_numpy()[rows])
+    return pd.DataFrame({"year": y0 + key // (width * len(LEVELS)),
+                         "county": np.asarray(county.categories, dtype=object)[(key // len(LEVELS)) % width],
+                         "level": np.asarray(LEVELS, dtype=object)[key % len(LEVELS)]})
 
 
 # -- evidence ---------------------------------------------------------------------------------
@@ -467,7 +478,7 @@ def _versions(reg: Registry) -> dict[str, str]:
     return dict(sorted(reg.versions.items()))
 
 
-def _evidence(builders: list) -> pd.DataFrame:
+def _school_rows(builders: list) -> pd.DataFrame:
     """``ev.schools``: each school-threshold rule's evidence, built when first read."""
     return pd.concat([build() for build in builders] or [_empty_school_rows()], ignore_index=True)
 

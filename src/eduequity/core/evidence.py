@@ -52,27 +52,35 @@ def levels(g: Groups, excluded: pd.DataFrame, places: pd.DataFrame, required: tu
         return _no_states()
     want = sum(1 << LEVELS.index(lv) for lv in required)
     keys = g.keys
-    year = keys["year"].to_numpy()
-    county = keys["county"].cat.codes.to_numpy()
+    year = keys["year"].to_numpy().astype(np.int64)
+    county = keys["county"].cat.codes.to_numpy().astype(np.int64)
+    names = keys["county"].cat.categories
     first = np.ones(g.n, dtype=bool)
     first[1:] = (year[1:] != year[:-1]) | (county[1:] != county[:-1])
-    place = np.cumsum(first) - 1
-    have = np.bincount(place, weights=np.left_shift(1, keys["level"].cat.codes.to_numpy().astype(np.int64)),
+    have = np.bincount(np.cumsum(first) - 1, weights=np.left_shift(1, keys["level"].cat.codes.to_numpy().astype(np.int64)),
                        minlength=int(first.sum())).astype(np.int64)
-    names = np.asarray(keys["county"].cat.categories, dtype=object)
-    judged = pd.DataFrame({"year": year[first], "county": names[county[first]], "have": have})
+    # the groups' places as one sorted int key; the other places are looked up in it
+    y0, width = (int(year.min()) if g.n else 0), max(len(names), 1)
+    judged = (year[first] - y0) * width + county[first]
     more = places.astype({"county": object}).drop_duplicates()
-    more = more.merge(judged[["year", "county"]], how="left", indicator=True)
-    more = more.loc[more["_merge"] == "left_only", ["year", "county"]].assign(have=0)
-    open_ = pd.concat([judged[(judged["have"] & want) != want], more], ignore_index=True)
+    code = names.get_indexer(more["county"].to_numpy(dtype=object)) if len(names) else np.full(len(more), -1)
+    key = (more["year"].to_numpy(dtype=np.int64) - y0) * width + code
+    seen = np.zeros(len(more), dtype=bool)
+    if len(judged):
+        at = np.minimum(np.searchsorted(judged, key), len(judged) - 1)
+        seen = (code >= 0) & (judged[at] == key)
+    short = np.flatnonzero((have & want) != want)  # the groups' places lacking a level
+    open_ = pd.concat([pd.DataFrame({"year": year[first][short], "have": have[short],
+                                     "county": np.asarray(names, dtype=object)[county[first][short]]}),
+                       more.loc[~seen, ["year", "county"]].assign(have=0)], ignore_index=True)
     if not len(open_):
         return _no_states()
     open_["none"] = (open_["have"].to_numpy() & want) == 0  # no level the rules hold was evaluated
     lacking = [(lv, (open_["have"].to_numpy() & (1 << LEVELS.index(lv))) == 0) for lv in required]
     rows = pd.concat([open_.loc[m, ["year", "county", "none"]].assign(level=lv) for lv, m in lacking],
                      ignore_index=True)
-    seen = excluded[["year", "county", "level"]].astype({"county": object, "level": object}).drop_duplicates()
-    rows = rows.merge(seen.assign(out=True), how="left", on=["year", "county", "level"])
+    out = excluded[["year", "county", "level"]].astype({"county": object, "level": object}).drop_duplicates()
+    rows = rows.merge(out.assign(out=True), how="left", on=["year", "county", "level"])
     rows["state"] = np.where(rows["out"].eq(True).to_numpy(), EXCLUDED, ABSENT).astype(np.int8)
     rows["order"] = pd.Index(LEVELS).get_indexer(rows["level"])  # primary before junior, as everywhere
     rows = rows.sort_values(["year", "county", "order"], kind="stable")

@@ -109,20 +109,21 @@ def is_canonical(frame: Any) -> bool:
 
 
 def _values_valid(frame: pd.DataFrame) -> bool:
-    """The promises of the canonical frame, checked by reductions over whole columns."""
+    """The promises of the canonical frame, checked by reductions over whole columns (a few ms
+    for 3 million sections: min and max, and one comparison for whole students)."""
     if not len(frame):
         return True
     students = frame["students"].to_numpy()
     year = frame["year"].to_numpy()
-    with np.errstate(invalid="ignore"):
-        ok = bool((students > 0).all() and (students <= STUDENTS_MAX).all() and (np.mod(students, 1) == 0).all())
+    ok = 0 < students.min() and students.max() <= STUDENTS_MAX  # NaN fails both
+    ok = ok and bool((np.floor(students) == students).all())
     ok = ok and YEAR_MIN <= int(year.min()) and int(year.max()) <= YEAR_MAX
-    ok = ok and all(bool((frame[c].cat.codes.to_numpy() >= 0).all()) for c in ("county", "school_id", "level"))
+    ok = ok and all(frame[c].cat.codes.min() >= 0 for c in ("county", "school_id", "level"))
     for c in RESOURCES:
         if ok and c in frame:
             v = frame[c].to_numpy()
             ok = not (np.fmin.reduce(v) < 0 or np.fmax.reduce(v) > RESOURCE_MAX)  # NaN is a blank cell
-    return ok
+    return bool(ok)
 
 
 def _rows_consistent(frame: pd.DataFrame) -> bool:

@@ -39,7 +39,15 @@ def frame(notices: Iterable[Notice]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.array([getattr(n, c) for n in rows], dtype="str") for c in COLUMNS})
 
 
+#: How many notices are each their own ``DataWarning``; beyond, one more says how many are left.
+SHOWN = 5
+
+
 def emit(notices: pd.DataFrame, stacklevel: int = 3) -> None:
-    """Each notice as a ``DataWarning`` for Python callers."""
-    for where, message in zip(notices["where"], notices["message"], strict=True):
+    """The notices as ``DataWarning``s for Python callers: the first few one by one, then one
+    saying how many more the frame holds (a national table can hold hundreds)."""
+    for where, message in zip(notices["where"][:SHOWN], notices["message"][:SHOWN], strict=True):
         _warnings.warn(DataWarning(f"{where}: {message}"), stacklevel=stacklevel)
+    if len(notices) > SHOWN:
+        _warnings.warn(DataWarning(f"… and {len(notices) - SHOWN} more warnings: see the result's .warnings"),
+                       stacklevel=stacklevel)
