@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import verdicts
 from .columns import LEVELS
-from .groups import Groups
+from .kernel import Groups
 from .recognitions import first_year
 from .rules import Dispersion, SchoolThreshold, Trend, bound, check_units, compare
 

@@ -22,7 +22,7 @@ from .checks import Context, Outcome, check, trend
 from .columns import LEVELS
 from .errors import InputError, Problem
 from .evaluation import Evaluation
-from .groups import Groups, group, sort_order, weighted_moments
+from .kernel import Groups, count_distinct, dense_rank, group, join_runs, name_sets, run_starts, sort_order, weighted_moments
 from .inputs import read_inputs
 from .recognitions import first_year
 from .registry import Registry, registry as default_registry
@@ -85,7 +85,7 @@ def evaluate(
     judged = target_frame[~target_frame["target"].isin(trend_ids)] if trend_ids else target_frame
     verdict_frame = _verdicts(g, outcomes, judged, evidence.criteria(states))
     schools = functools.partial(_school_rows, [o.schools for o in outcomes if o.schools is not None])
-    input_rows = _distinct(frame["row"])
+    input_rows = count_distinct(frame["row"].to_numpy())
     found = warnings.frame(notices)
     warnings.emit(found)
     return Evaluation(
@@ -97,7 +97,7 @@ def evaluate(
         targets=target_frame,
         excluded=excluded,
         input_rows=input_rows,
-        evaluated_rows=input_rows if keep is None else _distinct(included["row"]),
+        evaluated_rows=input_rows if keep is None else count_distinct(included["row"].to_numpy()),
         versions=_versions(reg),
         warnings=found,
     )
@@ -296,16 +296,11 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, stands:
                              "passed": pd.Series(dtype="boolean"), "status": pd.Categorical([], dtype=verdicts.STATUS_DTYPE),
                              "reasons": pd.Series(dtype="str")})
     y0 = int(year_all.min())
-    place = (year_all - y0) * len(names) + np.concatenate(county)  # a dense key: ranked by counting, no hashing
-    present = np.zeros(int(place.max()) + 1, dtype=bool)
-    present[place] = True
-    uniq = np.flatnonzero(present)
-    codes = (np.cumsum(present) - 1)[place]
+    uniq, codes = dense_rank((year_all - y0) * len(names) + np.concatenate(county))
     n = len(uniq)
     crit_passed = pd.array(np.concatenate([np.asarray(x.fillna(False), dtype=bool) for x in passed]), dtype="boolean")
     crit_passed[np.concatenate([np.asarray(x.isna()) for x in passed])] = pd.NA
     verdict = verdicts.all_of(codes, crit_passed, n)
-    reasons = np.full(n, "", dtype=object)
     texts = np.concatenate(reason)
     open_ = texts.astype(bool)  # a text where a criterion is not a definite pass
     at, texts = codes[open_], texts[open_]
@@ -315,14 +310,7 @@ def _verdicts(g: Groups, outcomes: list[Outcome], targets: pd.DataFrame, stands:
             grouped = _grouped_reasons(rows[kinds == kind], target_codes[kinds == kind], ids, label, n)
             given = np.flatnonzero(grouped.astype(bool))
             at, texts = np.concatenate([at, given]), np.concatenate([texts, grouped[given]])
-    if len(at):
-        order = np.argsort(at, kind="stable")
-        c = at[order]
-        joined = texts[order]
-        later = np.flatnonzero(np.r_[False, c[1:] == c[:-1]])  # every reason after a county's first
-        joined[later] = "; " + joined[later]
-        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
-        reasons[c[starts]] = np.add.reduceat(joined, starts)
+    reasons = join_runs(at, texts, n)
     return pd.DataFrame({
         "year": y0 + uniq // len(names),
         "county": pd.array(np.asarray(names, dtype=object)[uniq % len(names)], dtype="str"),
@@ -361,22 +349,13 @@ def _grouped_reasons(place: np.ndarray, target: np.ndarray, ids: np.ndarray, lab
     """Per place, ``label`` and the ids of its targets ("" for none), in the order of ``ids``;
     a prefix the ids share ("cn.quality-balance-2017") is written once.
 
-    Each place's set of targets is a bit mask (a sum of distinct powers of two,
-    exact in a float64 below 2**53, so 50 targets per mask); counties mostly share
-    one set, so the text is written once per distinct set.
+    Counties mostly share one set of such targets: ``name_sets`` writes each set once.
     """
-    out = np.full(n, "", dtype=object)
     prefix = os.path.commonprefix(list(ids)).rpartition(".")[0]  # the standard's id, said once
     if prefix:
         label = f"{label.rstrip(': ')} ({prefix}): "
         ids = np.asarray([i[len(prefix) + 1:] for i in ids], dtype=object)
-    for first in range(0, len(ids), 50):
-        mine = (target >= first) & (target < first + 50)
-        mask = np.bincount(place[mine], weights=np.exp2(target[mine] - first), minlength=n)
-        distinct, inverse = np.unique(mask, return_inverse=True)
-        names = [", ".join(ids[first + b] for b in range(50) if int(m) >> b & 1) for m in distinct]
-        part = np.asarray(names, dtype=object)[inverse]
-        out = np.where(out.astype(bool) & part.astype(bool), out + ", " + part, np.where(part.astype(bool), part, out))
+    out = name_sets(place, target, ids, n)
     return np.where(out.astype(bool), label + out, out)
 
 
@@ -411,8 +390,7 @@ def _places(g: Groups, observations: pd.DataFrame, ids: frozenset[str], listed: 
     """
     year = g.keys["year"].to_numpy()
     county = g.keys["county"].array
-    first = np.ones(g.n, dtype=bool)
-    first[1:] = (year[1:] != year[:-1]) | (county.codes[1:] != county.codes[:-1])
+    first = run_starts(year, county.codes)
     names = np.asarray(county.categories, dtype=object)
     from_frame = pd.DataFrame({"year": year[first], "county": names[county.codes[first]]})
     obs = observations[~observations["county"].isin(list(ids))][["year", "county"]]  # ids: not counties
@@ -426,14 +404,6 @@ def _places(g: Groups, observations: pd.DataFrame, ids: frozenset[str], listed: 
     more = more.loc[more["_merge"] == "left_only", ["year", "county"]]
     both = pd.concat([from_frame, more], ignore_index=True)
     return both.sort_values(["year", "county"], kind="stable").reset_index(drop=True), more
-
-
-def _distinct(rows: pd.Series) -> int:
-    """How many input rows (a mixed school's row gives two sections): counted, not hashed."""
-    r = rows.to_numpy()
-    if len(r) and r.min() >= 0 and r.max() < 4 * len(r) + 1024:
-        return int(np.count_nonzero(np.bincount(r)))
-    return int(rows.nunique())
 
 
 def _stack(arrays: list) -> pd.arrays.BooleanArray:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .columns import LEVEL_ZH, LEVELS
-from .groups import Groups
+from .kernel import Groups, run_starts
 
 #: States of a (year, county, level): evaluated, present but excluded, absent.
 EVALUATED, EXCLUDED, ABSENT = 0, 1, 2
@@ -55,8 +55,7 @@ def levels(g: Groups, excluded: pd.DataFrame, places: pd.DataFrame, required: tu
     year = keys["year"].to_numpy().astype(np.int64)
     county = keys["county"].cat.codes.to_numpy().astype(np.int64)
     names = keys["county"].cat.categories
-    first = np.ones(g.n, dtype=bool)
-    first[1:] = (year[1:] != year[:-1]) | (county[1:] != county[:-1])
+    first = run_starts(year, county)
     have = np.bincount(np.cumsum(first) - 1, weights=np.left_shift(1, keys["level"].cat.codes.to_numpy().astype(np.int64)),
                        minlength=int(first.sum())).astype(np.int64)
     # the groups' places as one sorted int key; the other places are looked up in it

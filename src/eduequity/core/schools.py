@@ -62,7 +62,7 @@ from .columns import (
     SPONSOR_ALIASES,
 )
 from .errors import InputError, Problem
-from .groups import sorted_categorical
+from .kernel import sorted_categorical
 
 __all__ = [
     "ATTR",

@@ -12,7 +12,9 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eduequity.core.groups import group, sort_order, weighted_moments
+from eduequity.core.kernel import (
+    count_distinct, dense_rank, group, join_runs, name_sets, run_starts, sort_order, weighted_moments,
+)
 
 
 @st.composite
@@ -86,3 +88,47 @@ def test_groups_and_moments_match_a_plain_groupby(df):
             assert np.isclose(cv[i], s / m, rtol=1e-9, atol=1e-12)
         if np.all(v == v[0]):  # equal schools: exactly balanced
             assert mean[i] == v[0] and (cv[i] == 0 or m == 0)
+
+
+# --------------------------------------------------------------------------- the other techniques
+
+INTS = st.lists(st.integers(0, 10**6), max_size=60).map(lambda v: np.asarray(v, dtype=np.int64))
+
+
+@given(INTS)
+def test_dense_rank_is_np_unique(keys):
+    uniq, rank = dense_rank(keys)
+    expected, inverse = np.unique(keys, return_inverse=True)
+    assert np.array_equal(uniq, expected) and np.array_equal(rank, inverse.ravel())
+
+
+@given(INTS)
+def test_count_distinct_counts(values):
+    assert count_distinct(values) == len(set(values.tolist()))
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.text(max_size=3)), max_size=30))
+def test_join_runs_joins_each_groups_texts_in_order(pairs):
+    at = np.asarray([a for a, _ in pairs], dtype=np.int64)
+    texts = np.asarray([t for _, t in pairs], dtype=object)
+    out = join_runs(at, texts, 6)
+    for g in range(6):
+        assert out[g] == "; ".join(t for a, t in pairs if a == g)
+
+
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 119)), unique=True, max_size=60))
+def test_name_sets_are_each_places_members_in_name_order(pairs):
+    names = np.asarray([f"t{i}" for i in range(120)], dtype=object)  # more than one 50-bit mask
+    place = np.asarray([p for p, _ in pairs], dtype=np.int64)
+    member = np.asarray([m for _, m in pairs], dtype=np.int64)
+    out = name_sets(place, member, names, 5)
+    for p in range(5):
+        assert out[p] == ", ".join(f"t{m}" for m in sorted(m for q, m in pairs if q == p))
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), max_size=30).map(sorted))
+def test_run_starts_marks_where_a_key_changes(rows):
+    a = np.asarray([r[0] for r in rows], dtype=np.int64)
+    b = np.asarray([r[1] for r in rows], dtype=np.int64)
+    first = run_starts(a, b)
+    assert first.tolist() == [i == 0 or rows[i] != rows[i - 1] for i in range(len(rows))]

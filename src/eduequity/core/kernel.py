@@ -1,12 +1,21 @@
-"""The numbers: one grouping of school sections, and enrollment-weighted moments over it.
+"""The array techniques every stage shares, in one place.
 
-Group codes over (year, county, level) are computed once per evaluation and
-shared by every rule. The CV is the population, enrollment-weighted one of
-the national method, computed in two passes — group means first, then the
-weighted squared deviations from them — never as E[x²] − E[x]², which loses
-precision and can go negative when every school is equal.
+- one grouping of school sections over (year, county, level), computed once per
+  evaluation and shared by every criterion (``group``, ``Groups``);
+- the enrollment-weighted moments over it (``weighted_moments``): the population
+  CV of the national method, in two passes — group means first, then the
+  weighted squared deviations from them — never as E[x²] − E[x]², which loses
+  precision and can go negative when every school is equal;
+- packed integer keys sorted by value instead of lexsorts (``sort_order``),
+  dense keys ranked by counting instead of hashing (``dense_rank``,
+  ``count_distinct``), per-group text joined by one ``np.add.reduceat``
+  (``join_runs``) and per-group name sets as bit masks (``name_sets``).
 
     X̄  = Σ P_i·X_i / P        S = sqrt( Σ (P_i/P)·(X_i − X̄)² )        CV = S / X̄
+
+At 3 million sections a fresh array costs more in page faults than the arithmetic
+on it, and a Python loop per county or school costs more than both: these
+functions loop over nothing but their few distinct values.
 """
 
 from __future__ import annotations
@@ -189,3 +198,76 @@ def weighted_moments(groups: Groups, values: np.ndarray, scratch: tuple[np.ndarr
         cv = np.sqrt(var) / mean
     cv[mean == 0] = np.nan
     return mean, cv
+
+
+def run_starts(*keys: np.ndarray) -> np.ndarray:
+    """True at the first row of each run of equal keys (rows sorted by them)."""
+    n = len(keys[0]) if keys else 0
+    first = np.ones(n, dtype=bool)
+    if n > 1:
+        first[1:] = False
+        for k in keys:
+            first[1:] |= k[1:] != k[:-1]
+    return first
+
+
+def dense_rank(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct keys sorted, each key's rank among them) for non-negative int keys.
+
+    A key dense enough (below four times the count) is ranked by counting, with no
+    sort and no hashing; others by ``np.unique``.
+    """
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.intp)
+    top = int(keys.max())
+    if top < 4 * len(keys) + 1024 and int(keys.min()) >= 0:
+        present = np.zeros(top + 1, dtype=bool)
+        present[keys] = True
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[keys]
+    uniq, rank = np.unique(keys, return_inverse=True)
+    return uniq, rank
+
+
+def count_distinct(values: np.ndarray) -> int:
+    """How many distinct non-negative ints (input rows: a mixed school's row gives two sections)."""
+    if not len(values):
+        return 0
+    if values.min() >= 0 and values.max() < 4 * len(values) + 1024:
+        return int(np.count_nonzero(np.bincount(values)))
+    return len(np.unique(values))
+
+
+def join_runs(at: np.ndarray, texts: np.ndarray, n: int, sep: str = "; ") -> np.ndarray:
+    """For each of ``n`` groups, the ``texts`` whose ``at`` is that group, joined by ``sep`` in
+    their order ("" for none): one stable sort and one ``np.add.reduceat``, no join per group."""
+    out = np.full(n, "", dtype=object)
+    if not len(at):
+        return out
+    order = np.argsort(at, kind="stable")
+    c = at[order]
+    joined = np.asarray(texts, dtype=object)[order]
+    later = np.flatnonzero(np.r_[False, c[1:] == c[:-1]])  # every text after a group's first
+    joined[later] = sep + joined[later]
+    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+    out[c[starts]] = np.add.reduceat(joined, starts)
+    return out
+
+
+def name_sets(place: np.ndarray, member: np.ndarray, names: np.ndarray, n: int, sep: str = ", ") -> np.ndarray:
+    """For each of ``n`` places, the ``names`` of its members joined in the order of ``names``
+    ("" for none); ``member[i]`` is an index into ``names`` for the pair ``(place[i], member[i])``.
+
+    Each place's set is a bit mask (a sum of distinct powers of two, exact in a float64 for
+    50 members at a time); places mostly share a few sets, so each text is written once
+    per distinct set.
+    """
+    out = np.full(n, "", dtype=object)
+    for first in range(0, len(names), 50):
+        mine = (member >= first) & (member < first + 50)
+        mask = np.bincount(place[mine], weights=np.exp2(member[mine] - first), minlength=n)
+        distinct, inverse = np.unique(mask, return_inverse=True)
+        texts = [sep.join(names[first + b] for b in range(50) if int(m) >> b & 1) for m in distinct]
+        part = np.asarray(texts, dtype=object)[inverse]
+        both = out.astype(bool) & part.astype(bool)
+        out = np.where(both, out + sep + part, np.where(part.astype(bool), part, out))
+    return out
