@@ -601,6 +601,61 @@ def test_every_problem_at_once():
     ]
 
 
+# --------------------------------------------------------------------------- cell types (issue 13)
+
+NUMBER_COLUMNS = ("year", "students", "teaching_area")
+TEXT_COLUMNS = ("county", "school_id", "level", "school_name", "school_type")
+
+
+@pytest.mark.parametrize("column", NUMBER_COLUMNS + TEXT_COLUMNS)
+@pytest.mark.parametrize(("cell", "what"), [
+    (True, "a boolean"), (np.bool_(False), "a boolean"), (3 + 0j, "a complex number"),
+    ([1], "a list"), ({"a": 1}, "a dict"), ({1}, "a set"), (b"ab", "bytes"), (bytearray(b"x"), "bytes"),
+    (np.array([1, 2]), "a list"), (object(), "an object"),
+])
+def test_a_cell_that_is_neither_text_nor_a_number_is_a_problem(column, cell, what):
+    df = frame(school_name=["一小", "一中", "二小"], school_type=["小学", "初中", "小学"]).astype({column: object})
+    df.at[1, column] = cell
+    p = only(df)
+    want = "a number" if column in NUMBER_COLUMNS else "text"
+    assert (p.row, p.column) == (1, column) and p.expected.startswith(f"{want}, not {what}"), p
+
+
+@pytest.mark.parametrize("column", NUMBER_COLUMNS + ("county", "school_id", "level"))
+@pytest.mark.parametrize("values", [
+    np.array([True, False, True]), pd.array([True, None, False], dtype="boolean"),
+    np.array([1 + 0j, 2 + 0j, 3 + 0j]), pd.Categorical([True, False, True]),
+], ids=["bool", "boolean", "complex", "categorical-bool"])
+def test_boolean_and_complex_columns_are_not_numbers(column, values):
+    found = problems(frame(**{column: values}))
+    assert {p.column for p in found} == {column}
+    typed = [p.row for p in found if ", not a " in p.expected]
+    assert typed == [i for i, v in enumerate(pd.Series(values).isna()) if not v]  # a blank cell stays blank
+
+
+def test_xlsx_true_false_cells_are_not_numbers(tmp_path):
+    path = sheet(tmp_path / "s.xlsx", [FLAT, [2016, "东区", "A1", "小学", True, 2000],
+                                       [2016, "东区", "A2", "小学", 300, False], [2016, "东区", "A3", "小学", 1, 1]])
+    found = problems(path)
+    assert [(p.row, p.column, p.value) for p in found] == [(0, "学生数", True), (1, "教学及辅助用房面积", False)]
+    assert all(p.expected.startswith("a number, not a boolean") for p in found)
+
+
+def test_parquet_list_and_struct_columns_are_problems_not_crashes(tmp_path):
+    path = tmp_path / "nested.parquet"
+    frame(school_id=[["0123"], ["0123"], ["S2"]], teaching_area=[{"m2": 1.0}, {"m2": 2.0}, None]).to_parquet(path)
+    found = problems(path)
+    assert [(p.row, p.column) for p in found] == [(0, "school_id"), (0, "teaching_area"), (1, "school_id"),
+                                                  (1, "teaching_area"), (2, "school_id")]
+
+
+def test_a_row_holding_only_a_foreign_cell_is_not_dropped_as_blank():
+    df = pd.DataFrame({"year": [2016, None], "county": ["东区", None], "school_id": ["A", None],
+                       "level": ["primary", None], "students": [10, None], "school_name": [None, [1]]})
+    found = problems(df)
+    assert {p.row for p in found} == {1} and (1, "school_name", [1]) in [(p.row, p.column, p.value) for p in found]
+
+
 # --------------------------------------------------------------------------- mixed schools
 
 

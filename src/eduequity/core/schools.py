@@ -34,6 +34,7 @@ only goes through cheap array checks and one factorize of ``school_id``.
 from __future__ import annotations
 
 import csv
+import datetime
 import difflib
 import functools
 import itertools
@@ -42,6 +43,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -192,11 +194,17 @@ def _describe_column(name: str) -> str:
 
 
 class _Problems:
-    """Problems collected as vectorised chunks; turned into ``Problem``s once, at the end."""
+    """Problems collected as vectorised chunks; turned into ``Problem``s once, at the end.
+
+    A chunk may *own* its cells (``owns="cell"``: a list where a number belongs is
+    that, not also "not a number" and "required") or its whole rows
+    (``owns="row"``: a header line among the data is one problem, not one per
+    cell); the other problems of what it owns are left out.
+    """
 
     def __init__(self) -> None:
         self._whole: list[Problem] = []
-        self._chunks: list[tuple[np.ndarray, str | None, list, Any, int]] = []
+        self._chunks: list[tuple[np.ndarray, str | None, list, Any, int, str | None]] = []
 
     def __bool__(self) -> bool:
         return bool(self._whole or self._chunks)
@@ -204,21 +212,29 @@ class _Problems:
     def add(self, column: str | None, value: Any, expected: str) -> None:
         self._whole.append(Problem(None, column, value, expected))
 
-    def cells(self, where: np.ndarray, column: str, raw: pd.Series | None, expected: str | Sequence[str],
-              order: int = 1 << 30) -> None:
+    def cells(self, where: np.ndarray, column: str | None, raw: pd.Series | None, expected: str | Sequence[str],
+              order: int = 1 << 30, owns: str | None = None) -> None:
         """One problem per selected row; ``where`` is a boolean mask or positions."""
         pos = np.flatnonzero(where) if where.dtype == bool else np.asarray(where, dtype=np.int64)
         if len(pos) == 0:
             return
         values = raw.iloc[pos].tolist() if raw is not None else [None] * len(pos)
-        self._chunks.append((pos, column, values, expected, order))
+        self._chunks.append((pos, column, values, expected, order, owns))
 
     def build(self, rows: np.ndarray, dropped: np.ndarray | None) -> list[Problem]:
+        owned_rows: set[int] = set()
+        owned_cells: dict[str | None, set[int]] = {}
+        for pos, column, _, _, _, owns in self._chunks:
+            if owns == "row":
+                owned_rows.update(pos.tolist())
+            elif owns == "cell":
+                owned_cells.setdefault(column, set()).update(pos.tolist())
         cells: list[tuple[int, int, int, Problem]] = []
         seq = 0
-        for pos, column, values, expected, order in self._chunks:
+        for pos, column, values, expected, order, owns in self._chunks:
+            skip = owned_cells.get(column, set()) if owns is None else set()
             for i, (p, v) in enumerate(zip(pos.tolist(), values)):
-                if dropped is not None and dropped[p]:
+                if (dropped is not None and dropped[p]) or p in skip or (owns != "row" and p in owned_rows):
                     continue
                 exp = expected if isinstance(expected, str) else expected[i]
                 if isinstance(v, float) and v != v:  # NaN: a blank cell
@@ -633,11 +649,68 @@ _NUMBER = re.compile(
     r"^(?P<num>[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
     r"\s*(?P<unit>.*)$"
 )
-OK, NOT_A_NUMBER, BAD_UNIT = 0, 1, 2
+OK, NOT_A_NUMBER, BAD_UNIT, FOREIGN = 0, 1, 2, 3  # FOREIGN: neither text nor a number, reported already
 
 
 def _is_numeric(dtype: Any) -> bool:
     return getattr(dtype, "kind", "O") in "iuf" and not isinstance(dtype, pd.CategoricalDtype)
+
+
+#: What ``infer_dtype`` calls an object column of text, real numbers and blanks only.
+_PLAIN_KINDS = frozenset({"string", "integer", "floating", "mixed-integer-float", "decimal", "empty"})
+#: Dtypes none of whose cells is text or a real number, by ``dtype.kind``.
+_FOREIGN_KINDS = {"b": "a boolean (TRUE or FALSE)", "c": "a complex number", "M": "a date or time",
+                  "m": "a duration"}
+_BLANK_TYPES = (type(None), type(pd.NA), type(pd.NaT))
+
+
+def _what(t: type) -> str | None:
+    """How to name a cell of type ``t`` that is neither text nor a real number (None: it is one, or blank)."""
+    if issubclass(t, (bool, np.bool_)):  # before int: True is an int to Python
+        return _FOREIGN_KINDS["b"]
+    if issubclass(t, _BLANK_TYPES) or issubclass(t, (str, int, float, Decimal, np.integer, np.floating)):
+        return None
+    for types, what in (((complex, np.complexfloating), "a complex number"), ((list, tuple, np.ndarray), "a list"),
+                        ((Mapping,), "a dict"), ((set, frozenset), "a set"),
+                        ((bytes, bytearray, memoryview), "bytes"),
+                        ((datetime.date, datetime.time, np.datetime64), _FOREIGN_KINDS["M"]),
+                        ((datetime.timedelta, np.timedelta64), _FOREIGN_KINDS["m"])):
+        if issubclass(t, types):
+            return what
+    return f"an object ({t.__name__})"
+
+
+def _foreign(s: pd.Series) -> list[tuple[np.ndarray, str]]:
+    """Cells that are neither text nor a real number, as (mask, what they are) per kind.
+
+    Left alone, a boolean would be 1 or 0 students, a complex number its real
+    part, a list, dict or set would crash the hashing of distinct values, and
+    bytes or an object would become their repr. Decided by the dtype where it
+    says (numbers, text, bool, complex, dates), by the categories of a
+    categorical, and for an object column only when ``infer_dtype`` finds
+    something besides text and numbers: then by each cell's type (a C loop),
+    judged once per distinct type. (Distinct values would not do: ``True == 1``.)
+    """
+    dtype = s.dtype
+    if _is_numeric(dtype) or isinstance(dtype, pd.StringDtype):
+        return []
+    if isinstance(dtype, pd.CategoricalDtype):
+        found = _foreign(pd.Series(dtype.categories))
+        codes = s.cat.codes.to_numpy()
+        return [((codes >= 0) & bad[np.maximum(codes, 0)], what) for bad, what in found]
+    kind = getattr(dtype, "kind", "O")
+    if kind in _FOREIGN_KINDS:
+        return [(s.notna().to_numpy(), _FOREIGN_KINDS[kind])]
+    values = s.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) in _PLAIN_KINDS:
+        return []
+    codes, types = pd.factorize(np.frompyfunc(type, 1, 1)(values))
+    masks: dict[str, np.ndarray] = {}
+    for i, t in enumerate(types):
+        what = _what(t)
+        if what is not None:
+            masks[what] = masks[what] | (codes == i) if what in masks else codes == i
+    return [(mask, what) for what, mask in masks.items()]
 
 
 def _parse_numbers(values: pd.Series, factor: float, unit: str | None, suffix: str | None
@@ -706,8 +779,6 @@ def _texts(values: np.ndarray) -> list[str]:
     for v in values:  # distinct values of a column that mixes numbers and text: rare and short
         if isinstance(v, (float, np.floating)) and float(v).is_integer():
             out.append(str(int(v)))
-        elif isinstance(v, (bytes, bytearray)):
-            out.append(v.decode("utf-8", "replace"))
         else:
             out.append(str(v))
     return out
@@ -892,12 +963,30 @@ class _Reader:
         return self.raw.headers[self.cols[t][0]] if t in self.cols else t.label
 
     def cells(self, where: np.ndarray, name: str, expected: str | Sequence[str], section: str | None = None,
-              value: bool = True) -> None:
+              value: bool = True, owns: str | None = None) -> None:
         """A problem on each selected row of a column, with the cell as written in the input."""
         t = _Target(name, section)
         raw = self.series(name, section) if (value and t in self.cols) else None
         order = self.cols[t][0] if t in self.cols else 1 << 20
-        self.p.cells(where, self.header(name, section), raw, expected, order)
+        self.p.cells(where, self.header(name, section), raw, expected, order, owns)
+
+    def checked(self, name: str, section: str | None, want: str) -> tuple[pd.Series, np.ndarray | None]:
+        """The column with its cells that are neither text nor a number reported and blanked, and where they are.
+
+        Each such cell is one problem (``want``, not a boolean / a list …); it
+        owns its cell, so "not a number" or "required" is not said of it too.
+        """
+        s = self.series(name, section)
+        found = _foreign(s)
+        if not found:
+            return s, None
+        bad = np.zeros(self.n, dtype=bool)
+        for mask, what in found:
+            self.cells(mask, name, f"{want}, not {what}", section, owns="cell")
+            bad |= mask
+        clean = s.to_numpy(dtype=object, copy=True)
+        clean[bad] = None
+        return pd.Series(clean, dtype=object), bad
 
     # -- columns ------------------------------------------------------------------------------
 
@@ -906,9 +995,12 @@ class _Reader:
         """float64 values (NaN: blank or bad) and the parse codes (None: no bad cell)."""
         if not self.has(name, section):
             return np.full(self.n, np.nan), None
-        pos, factor = self.cols[_Target(name, section)]
-        s = self.raw.columns[pos]
+        factor = self.cols[_Target(name, section)][1]
+        s, foreign = self.checked(name, section, "a number")
         values, codes = _numbers(s, factor, BY_NAME[name].unit, suffix)
+        if foreign is not None:
+            codes = np.zeros(self.n, dtype=np.int8) if codes is None else codes
+            codes[foreign] = FOREIGN
         blank = np.isnan(values)
         if codes is not None:
             blank &= codes == OK
@@ -920,8 +1012,9 @@ class _Reader:
     def text_column(self, name: str, nfkc: bool = False) -> tuple[np.ndarray, pd.Index, bool] | None:
         if not self.has(name):
             return None
-        codes, uniques, unchanged = _text_codes(self.series(name), nfkc)
-        self.blanks.append(codes < 0)
+        s, foreign = self.checked(name, None, "text")
+        codes, uniques, unchanged = _text_codes(s, nfkc)
+        self.blanks.append(codes < 0 if foreign is None else (codes < 0) & ~foreign)
         return codes, uniques, unchanged
 
     def spreadsheet_errors(self, name: str, got: tuple[np.ndarray, pd.Index, bool]) -> None:
