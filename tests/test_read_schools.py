@@ -512,7 +512,8 @@ def test_negative_resource():
 
 
 def test_duplicate_keys_report_every_row():
-    df = frame(school_id=["A", "A", "A"], level=["primary", "小学", "primary"], year=[2015, 2015, 2015])
+    df = frame(school_id=["A", "A", "A"], level=["primary", "小学", "primary"], year=[2015, 2015, 2015],
+               county=["东区"] * 3)
     found = problems(df)
     assert [(p.row, p.column, p.value) for p in found] == [(0, "school_id", "A"), (1, "school_id", "A"),
                                                            (2, "school_id", "A")]
@@ -529,6 +530,27 @@ def test_duplicate_keys_after_splitting_a_mixed_school():
     found = problems(df)
     assert [(p.row, p.column) for p in found] == [(0, "school_id"), (1, "school_id")]
     assert found[0].expected.endswith("on row 1") and found[1].expected.endswith("on row 0")
+
+
+def test_one_school_in_two_counties_in_one_year_names_every_row():
+    df = frame(school_id=["A", "A", "A"], county=["东区", "西区", "东区"], year=[2015, 2015, 2015],
+               level=["primary", "junior", "junior"])
+    found = [p for p in problems(df) if p.column == "county"]
+    assert [(p.row, p.value) for p in found] == [(0, "东区"), (1, "西区"), (2, "东区")]
+    assert "'A'" in found[0].expected and "2015" in found[0].expected and found[0].expected.endswith("on row 1 (西区)")
+    assert found[1].expected.endswith("on rows 0, 2 (东区)")
+
+
+def test_a_school_may_move_county_from_one_year_to_the_next():
+    out = read_schools(frame(school_id=["A", "A", "A"], county=["东区", "东区", "西区"], year=[2015, 2015, 2016]))
+    assert out["county"].tolist() == ["东区", "东区", "西区"]
+
+
+def test_one_county_per_school_holds_for_the_sections_of_a_mixed_school():
+    df = pd.concat([whole(), frame(school_id=["M", "M", "S2"], county=["西区", "东区", "西区"], year=[2015] * 3,
+                                   level=["primary", "primary", "junior"]).iloc[[0]]], ignore_index=True)
+    found = problems(df)
+    assert {(p.row, p.column) for p in found} >= {(0, "county"), (1, "county")}
 
 
 def test_unknown_level():
@@ -779,9 +801,10 @@ def section_frames(draw, min_size=1, max_size=12):
                          min_size=min_size, max_size=max_size, unique=True))
     size = len(keys)
     floats = st.one_of(st.none(), st.floats(0, 1e7, allow_nan=False))
+    county = draw(st.fixed_dictionaries({s: st.sampled_from(["东区", "西区", "仁和区"]) for s in ["A", "B", "0C", "D"]}))
     return pd.DataFrame({
         "year": [k[0] for k in keys],
-        "county": draw(st.lists(st.sampled_from(["东区", "西区", "仁和区"]), min_size=size, max_size=size)),
+        "county": [county[k[1]] for k in keys],  # one county per school
         "school_id": [k[1] for k in keys],
         "level": [k[2] for k in keys],
         "students": draw(st.lists(st.integers(1, 5000), min_size=size, max_size=size)),

@@ -1200,7 +1200,7 @@ class _Reader:
                 src, kind, lvl = src[order], kind[order], lvl[order]
 
         if sid is not None:
-            self.duplicates(rows, src, lvl, year, year_ok, sid)
+            self.keys(rows, src, lvl, year, year_ok, sid, county)
 
         found = p.build(rows, dropped) if p else []
         if found:
@@ -1317,8 +1317,15 @@ class _Reader:
         emit[:, 1] = good & (n0[:, 1] > 0) & ~np.isnan(w[:, 1])
         return shares, emit
 
-    def duplicates(self, rows, src, lvl, year, year_ok, sid) -> None:
-        """Every section whose (year, school_id, level) is not unique; one factorized key, one duplicated()."""
+    def keys(self, rows, src, lvl, year, year_ok, sid, county) -> None:
+        """The checks across rows: (year, school_id, level) unique, and one county per school in a year.
+
+        One packed int key per section, (year, school, level), serves both: its
+        groups are the duplicates, and ``key >> 1`` is (year, school), whose
+        groups must each have one county. (A section of a school under another
+        level in another county passes the first check alone.) The usual input,
+        a dense key with neither problem, costs one table (``_clean_keys``).
+        """
         codes, uniques, _ = sid
         whole = src is None  # every row is one section
         s = codes if whole else codes[src]
@@ -1335,30 +1342,52 @@ class _Reader:
         key *= 2
         key += lvl if all_valid else np.maximum(lvl, 0)
         k = key if all_valid else key[valid]
-        k -= k.min()
-        dense = k.max() < 4 * len(k) + 1024  # a dense key: counting is cheaper than hashing
-        if dense:
-            seen = np.zeros(int(k.max()) + 1, dtype=bool)
-            seen[k] = True
-            if np.count_nonzero(seen) == len(k):  # the usual case: no duplicate, nothing to locate
-                return
-        found = np.bincount(k)[k] > 1 if dense else pd.Series(k).duplicated(keep=False).to_numpy()
-        if all_valid:
-            dup = found
-        else:
-            dup = np.zeros(len(key), dtype=bool)
-            dup[valid] = found
-        if not dup.any():
+        k -= k.min() & ~1  # from 0 or 1: a school-year's two levels stay side by side
+        if not all_valid:
+            key[valid] = k
+        c = None if county is None else (county[0] if whole else county[0][src])
+        if k.max() < 4 * len(k) + 1024 and _clean_keys(k, None if c is None else (c if all_valid else c[valid]),
+                                                       0 if county is None else len(county[1])):
             return
-        idx = np.flatnonzero(dup)
-        at = rows[idx if whole else src[idx]]
-        groups = pd.Series(at).groupby(key[idx]).agg(list).to_dict()
+        at = rows if whole else rows[src]
+        self.duplicates(key, valid, at, src)
+        if c is not None:
+            self.one_county(key, valid & (c >= 0), c, at, src, county[1], uniques[s], y)
+
+    def duplicates(self, key, valid, at, src) -> None:
+        """Every section whose (year, school_id, level) is not unique, naming the other rows of its key."""
+        pos = np.flatnonzero(valid)
+        groups, size = _group_codes(key[pos])
+        if size == len(groups):
+            return
+        idx = pos[np.bincount(groups, minlength=size)[groups] > 1]
+        peers = _peers(key[idx], at[idx].tolist())
         expected = []
-        for k, r in zip(key[idx].tolist(), at.tolist()):  # formatting the problem list
-            others = sorted(set(groups[k]) - {r}) or [r]
-            expected.append("a unique (year, school_id, level); the same key is on row"
-                            + ("s " if len(others) > 1 else " ") + ", ".join(map(str, others)))
-        self.cells(idx if whole else src[idx], "school_id", expected)
+        for k, r in zip(key[idx].tolist(), at[idx].tolist()):  # formatting the problem list
+            others = sorted(set(peers[k]) - {r}) or [r]
+            expected.append("a unique (year, school_id, level); the same key is on " + _rows_text(others))
+        self.cells(idx if src is None else src[idx], "school_id", expected)
+
+    def one_county(self, key, valid, c, at, src, counties, schools, y) -> None:
+        """Every section of a school that is in two counties in one year, naming the rows in the other county."""
+        pos = np.flatnonzero(valid)
+        groups, size = _group_codes(key[pos] >> 1)
+        first = np.empty(size, dtype=np.int64)
+        first[groups] = c[pos]
+        split = np.zeros(size, dtype=bool)
+        split[groups[first[groups] != c[pos]]] = True
+        idx = pos[split[groups]]
+        if not len(idx):
+            return
+        ys = key[idx] >> 1
+        names = counties[c[idx]].tolist()
+        peers = _peers(ys, list(zip(at[idx].tolist(), names)))
+        expected = []
+        for k, name, school, year in zip(ys.tolist(), names, schools[idx].tolist(), y[idx].astype(np.int64).tolist()):
+            away = sorted({(o, oc) for o, oc in peers[k] if oc != name})
+            expected.append(f"one county for a school in a year: {school!r} in {year} is on "
+                            + _rows_text([o for o, _ in away]) + f" ({', '.join(dict.fromkeys(oc for _, oc in away))})")
+        self.cells(idx if src is None else src[idx], "county", expected)
 
     def exact_series(self, name: str, identity: bool) -> pd.Series | None:
         """The input column itself when it already is the output (keeps the frame cheap and writable)."""
@@ -1378,3 +1407,43 @@ class _Reader:
 
 def _either(series: pd.Series | None, otherwise) -> Any:
     return otherwise() if series is None else series
+
+
+def _clean_keys(k: np.ndarray, county: np.ndarray | None, n_counties: int) -> bool:
+    """Whether a dense section key (from 0 or 1) has no repeat and no school in two counties in a year.
+
+    One table: slot ``k`` holds its section's county code (-1: empty), in the
+    smallest int that holds them. A repeated key leaves fewer filled slots than
+    sections; and with no repeat a school has at most two sections in a year,
+    in the two slots of one even pair, which must not hold two counties. False
+    means "look closer", not "wrong": it is also said when a county is blank.
+    """
+    if county is not None and county.min() < 0:
+        return False
+    dtype = np.min_scalar_type(-max(n_counties, 1))
+    slot = np.full((int(k.max()) + 2) & ~1, -1, dtype=dtype)
+    slot[k] = 0 if county is None else county.astype(dtype, copy=False)  # cast first: a casting scatter is slow
+    if np.count_nonzero(slot >= 0) != len(k):
+        return False
+    if county is None:
+        return True
+    primary, junior = slot[0::2], slot[1::2]
+    return not np.any((primary != junior) & ((primary | junior) >= 0))  # both filled, two counties
+
+
+def _group_codes(key: np.ndarray) -> tuple[np.ndarray, int]:
+    """Group numbers of an int key and how many groups there are (factorized: problem paths only)."""
+    codes, uniques = pd.factorize(key)
+    return codes, len(uniques)
+
+
+def _peers(keys: np.ndarray, items: Sequence[Any]) -> dict[int, list[Any]]:
+    """The items (rows, or (row, county) pairs) of each key, for messages naming a problem's other rows."""
+    out: dict[int, list[Any]] = {}
+    for k, item in zip(keys.tolist(), items):  # problem rows only
+        out.setdefault(k, []).append(item)
+    return out
+
+
+def _rows_text(rows: Sequence[int]) -> str:
+    return ("rows " if len(rows) > 1 else "row ") + ", ".join(map(str, rows))
