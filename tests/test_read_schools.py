@@ -351,6 +351,53 @@ def test_no_header_row_says_what_was_looked_for(tmp_path):
     assert p.value is None and "first 20 rows" in p.expected
 
 
+OLD_HEADER = "year,county,school_id,level,students"
+FULL_HEADER = OLD_HEADER + ",teaching_area"
+
+
+def test_csv_second_header_line_above_the_header_is_a_problem_not_skipped_rows(tmp_path):
+    text = (f"{OLD_HEADER}\n2016,东区,A,primary,10\n2016,东区,B,primary,20\n{FULL_HEADER}\n"
+            "2016,东区,C,primary,30,5\n2016,东区,D,primary,40,5\n2016,东区,E,primary,50,5\n")
+    err = csv_error(tmp_path / "s.csv", text)
+    [p] = err.problems
+    assert (p.row, p.column) == (None, None) and p.value == OLD_HEADER.split(",")
+    assert "a second header line" in p.expected and "line 1" in p.expected and "line 4" in p.expected
+
+
+def test_xlsx_second_header_line_above_the_header_is_a_problem(tmp_path):
+    rows = [[TITLE], FLAT[:5], [2016, "东区", "A0", "小学", 10], FLAT, *map(list, ROWS)]
+    [p] = problems(sheet(tmp_path / "s.xlsx", rows))
+    assert p.value == FLAT[:5] and "a second header line" in p.expected and "line 2" in p.expected
+
+
+def test_a_header_line_repeated_among_the_data_is_one_problem_for_its_row(tmp_path):
+    text = f"{FULL_HEADER}\n2016,东区,C,primary,30,5\n{FULL_HEADER}\n2016,东区,D,primary,40,5\n"
+    err = csv_error(tmp_path / "s.csv", text)
+    [p] = err.problems
+    assert (p.row, p.column) == (1, None) and p.value == FULL_HEADER.split(",") and "(line 3)" in str(err)
+    assert "header" in p.expected
+    # another table's header, in another order, below the first
+    text = f"{FULL_HEADER}\n2016,东区,C,primary,30,5\ncounty,year,学校代码,学段,学生数\n东区,2016,D,小学,40\n"
+    found = csv_error(tmp_path / "s.csv", text).problems
+    assert [(p.row, p.column) for p in found][:1] == [(1, None)] and "header" in found[0].expected
+
+
+def test_a_merged_three_row_header_is_one_header(tmp_path):
+    rows = [
+        ["年份", "县", "学校情况", None, None, "教学及辅助用房面积"],
+        [None, None, "学校", None, "学段", None],
+        [None, None, "代码", "名称", None, None],
+        [2016, "东区", "A1", "一小", "小学", 3],
+    ]
+    rows[1][5] = None
+    rows = [r + [None] for r in rows]
+    rows[0][6] = "学生数"
+    rows[3][6] = 400
+    merges = ["A1:A3", "B1:B3", "C1:E1", "C2:D2", "E2:E3", "F1:F3", "G1:G3"]
+    out = read_schools(sheet(tmp_path / "s.xlsx", rows, merges))
+    assert out["school_id"].tolist() == ["A1"] and out["students"].tolist() == [400.0]
+
+
 def test_spreadsheet_error_values_are_not_names(tmp_path):
     rows = [FLAT, [2016, "#N/A", "A1", "小学", 400, "#DIV/0!"], [2016, "东区", "#REF!", "小学", 300, 2000]]
     found = problems(sheet(tmp_path / "s.xlsx", rows))

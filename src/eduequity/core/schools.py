@@ -221,6 +221,11 @@ class _Problems:
         values = raw.iloc[pos].tolist() if raw is not None else [None] * len(pos)
         self._chunks.append((pos, column, values, expected, order, owns))
 
+    def rows(self, pos: np.ndarray, values: list, expected: str) -> None:
+        """One problem per row, owning it: ``values`` are what each row holds."""
+        if len(pos):
+            self._chunks.append((np.asarray(pos, dtype=np.int64), None, values, expected, -1, "row"))
+
     def build(self, rows: np.ndarray, dropped: np.ndarray | None) -> list[Problem]:
         owned_rows: set[int] = set()
         owned_cells: dict[str | None, set[int]] = {}
@@ -375,7 +380,11 @@ def _score(headers: list[str]) -> tuple[int, int]:
     return len(keys), len(known)
 
 
-def _find_header(grid: Sequence[Sequence[Any]], lines: Sequence[int], source: str, merged: bool) -> _HeaderRow:
+Merge = tuple[int, int, int, int]  # 0-based first row, first column, last row, last column
+
+
+def _find_header(grid: Sequence[Sequence[Any]], lines: Sequence[int], source: str,
+                 merges: Sequence[Merge] | None) -> _HeaderRow:
     """Find the header row among the first rows of a file (``grid``, merged cells already filled).
 
     Bureau sheets put a title, a blank row or a unit note above the table, and
@@ -385,13 +394,15 @@ def _find_header(grid: Sequence[Sequence[Any]], lines: Sequence[int], source: st
     and a two-row reading beats the one-row reading above it on a tie only when
     every cell of its lower row took part. A flat file's first row is therefore
     its header, exactly as before. ``lines`` gives each row's line (CSV) or
-    sheet row (XLSX) number, for messages; ``merged`` says whether merged cells
-    are known (and already filled into ``grid``), as they are in XLSX.
+    sheet row (XLSX) number, for messages; ``merges`` are the merged cells
+    (already filled into ``grid``) where the file says (XLSX), None where it
+    cannot (CSV).
 
     No row naming any key column: one ``InputError`` saying what was looked for
     and which row came closest. A unit note above the table (``单位：万元``) that
     would change a column's numbers is a problem too: it cannot say which
-    columns it applies to, so the unit belongs in their headers.
+    columns it applies to, so the unit belongs in their headers. So is a row
+    above the header that reads as a header itself (``_second_headers``).
     """
     width = max((len(r) for r in grid), default=0)
     texts = [_texts_of(r, width) for r in grid]
@@ -401,7 +412,7 @@ def _find_header(grid: Sequence[Sequence[Any]], lines: Sequence[int], source: st
             continue
         readings = [(row, 0, r)]
         if r > 0 and any(texts[r - 1]):
-            readings.append((*_combine(texts[r - 1], row, not merged), r - 1))
+            readings.append((*_combine(texts[r - 1], row, merges is None), r - 1))
         for headers, whole, top in readings:
             keys, known = _score(headers)
             rank = (keys, known, whole)
@@ -411,7 +422,34 @@ def _find_header(grid: Sequence[Sequence[Any]], lines: Sequence[int], source: st
         raise _no_header(texts, lines, source)
     _, top, r, headers = best
     headers = headers[:max(len(grid[i]) for i in range(top, r + 1))]  # a CSV line longer than these is an error
-    return _HeaderRow(headers, r + 1, _unit_notes(texts[:top], headers))
+    return _HeaderRow(headers, r + 1, _second_headers(texts, top, lines, merges) + _unit_notes(texts[:top], headers))
+
+
+def _names_key(text: str) -> bool:
+    target, _ = _recognised(text) if text else (None, False)
+    return target is not None and target.column in _KEY_NAMES
+
+
+def _second_headers(texts: list[list[str]], top: int, lines: Sequence[int], merges: Sequence[Merge] | None
+                    ) -> list[Problem]:
+    """Problems for rows above the chosen header that read as a header too (name a key column).
+
+    An older, shorter header over a first block of rows, or a second table
+    stacked under a first: the rows between would be skipped as titles. A row
+    whose key cells are merged down into the header (a third header row of a
+    merged block) is part of the header, not a second one.
+    """
+    found = []
+    for i in range(top):
+        keys = [c for c, text in enumerate(texts[i]) if _names_key(text)]
+        if not keys or (merges and all(any(r0 <= i and r1 >= top and c0 <= c <= c1 for r0, c0, r1, c1 in merges)
+                                       for c in keys)):
+            continue
+        found.append(Problem(None, None, [t for t in texts[i] if t],
+                             f"one header line: line {lines[i]} reads as a second header line, above the header "
+                             f"on line {lines[top]}, and the rows between would be skipped as titles; delete one "
+                             f"header, or split the file into one table per header"))
+    return found
 
 
 def _no_header(texts: list[list[str]], lines: Sequence[int], source: str) -> InputError:
@@ -487,7 +525,7 @@ def _read_csv(path: Path, source: str) -> _Raw:
             grid, lines = _csv_head(path, encoding)
             if len(grid) <= HEADER_SCAN and not any(c.strip() for r in grid for c in r):
                 break  # empty, or blank lines only
-            found = _find_header(grid[:HEADER_SCAN], lines, source, merged=False)
+            found = _find_header(grid[:HEADER_SCAN], lines, source, None)
             names = [f"c{i}" for i in range(len(found.headers))]
             with warnings.catch_warnings():
                 # a line with more fields than the header: pandas would drop the extra ones with a warning
@@ -516,7 +554,7 @@ def _read_csv(path: Path, source: str) -> _Raw:
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
 
 
-def _merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(ws: Any) -> list[Merge]:
     """0-based (first row, first column, last row, last column) of the sheet's merged cells.
 
     openpyxl's read-only mode, several times faster than the full one, skips
@@ -539,7 +577,7 @@ def _merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _fill_merged(rows: list[Any], merged: list[tuple[int, int, int, int]], first: int = 0,
+def _fill_merged(rows: list[Any], merged: list[Merge], first: int = 0,
                  columns: Sequence[bool] | None = None) -> None:
     """Give every cell of a merged range the value of its top-left cell, in place.
 
@@ -599,7 +637,7 @@ def _read_xlsx(path: Path, source: str, sheet: str | int | None) -> _Raw:
         return _from_frame(pd.DataFrame(), source, 2)
     grid = [list(r) for r in rows[:HEADER_SCAN]]
     _fill_merged(grid, merged)
-    found = _find_header(grid, range(1, HEADER_SCAN + 1), source, merged=True)
+    found = _find_header(grid, range(1, HEADER_SCAN + 1), source, merged)
     body = rows[found.skip:]
     _fill_merged(body, [(r0 - found.skip, c0, r1 - found.skip, c1) for r0, c0, r1, c1 in merged],
                  columns=[_is_text_header(h) for h in found.headers])
@@ -1063,6 +1101,32 @@ class _Reader:
         self.cells(out == -2, name, expected)
         return out
 
+    def header_lines(self, bad_year: np.ndarray) -> None:
+        """Data rows that are a header line (a second table below the first, exports joined): one problem each.
+
+        Such a row is neither data nor to be dropped. Only rows whose year is
+        not a year are looked at: those whose year cell names a key column, and
+        at least one other cell too. Its problem owns the row, so its cells are
+        not reported one by one as bad numbers and levels.
+        """
+        pos = np.flatnonzero(bad_year)
+        if not len(pos):
+            return
+        codes, uniques = pd.factorize(self.series("year").iloc[pos])
+        named = np.array([_names_key(_header_text(u).strip()) for u in uniques.tolist()], dtype=bool)
+        if not named.any():
+            return
+        pos = pos[(codes >= 0) & named[np.maximum(codes, 0)]]
+        lines, cells = [], []
+        for r in pos.tolist():  # header-like rows only: a few
+            row = [_header_text(c.iloc[r]).strip() for c in self.raw.columns]
+            if sum(map(_names_key, row)) >= 2:
+                lines.append(r)
+                cells.append([t for t in row if t])
+        self.p.rows(np.asarray(lines, dtype=np.int64), cells,
+                    "a data row, not a header line (a second table below the first, or exports joined); delete "
+                    "the line, or split the file into one table per header")
+
     def given_rows(self) -> np.ndarray:
         """``row`` of a canonical frame, or input positions."""
         if self.raw.row is None:
@@ -1101,6 +1165,7 @@ class _Reader:
         if self.has("year"):
             self.cells(year_blank, "year", "a year (required)")
             self.cells(~year_ok & ~year_blank, "year", f"a whole-number year from {YEAR_MIN} to {YEAR_MAX}")
+            self.header_lines(~year_ok & ~year_blank & (True if ycodes is None else ycodes != FOREIGN))
         county = self.text_column("county")
         if county is not None:
             self.cells(county[0] < 0, "county", "a county name (required)")
