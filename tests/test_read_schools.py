@@ -170,6 +170,32 @@ def test_csv_ascii_header_with_gbk_data(tmp_path):
     assert out["county"].tolist() == ["米易县"] and out["level"].tolist() == ["primary"]
 
 
+def test_a_gb18030_line_in_a_utf8_file_is_named_not_turned_into_mojibake(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("year,county,school_id,level,students\n2015,东区,A,小学,10\n2015,东区,B,小学,10\n".encode()
+                     + "2015,西区,C,小学,10\n".encode("gb18030"))
+    [p] = problems(path)
+    assert p.row is None and p.value == "2015,西区,C,小学,10" and "line 4" in p.expected
+    assert "UTF-8" in p.expected and "GB18030" in p.expected
+
+
+def test_a_utf8_line_in_a_gb18030_file_is_named(tmp_path):
+    path = tmp_path / "mixed.csv"
+    rows = "".join(f"2015,米易县,S{i},小学,10\n" for i in range(4))
+    path.write_bytes(("年份,县,学校代码,学段,学生数\n" + rows).encode("gb18030") + "2015,东区,Z,小学,10\n".encode())
+    [p] = problems(path)
+    assert p.value == "2015,东区,Z,小学,10" and "line 6" in p.expected and p.expected.startswith("GB18030")
+
+
+def test_lines_in_no_encoding_are_each_named(tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"year,county,school_id,level,students\n2015,\x81\x30\xff\xff,A,primary,1\n"
+                     b"2015,x,B,primary,1\n2015,\xff,C,primary,1\n")
+    found = problems(path)
+    assert [p.row for p in found] == [None, None]
+    assert ["line 2" in found[0].expected, "line 4" in found[1].expected] == [True, True]
+
+
 def csv_error(path, text: str) -> InputError:
     """The InputError of reading ``text`` written to ``path`` as UTF-8."""
     path.write_text(text, encoding="utf-8")

@@ -519,36 +519,107 @@ def _csv_head(path: Path, encoding: str) -> tuple[list[list[str]], list[int]]:
 
 
 def _read_csv(path: Path, source: str) -> _Raw:
-    failure: Exception | None = None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            grid, lines = _csv_head(path, encoding)
-            if len(grid) <= HEADER_SCAN and not any(c.strip() for r in grid for c in r):
-                break  # empty, or blank lines only
-            found = _find_header(grid[:HEADER_SCAN], lines, source, None)
-            names = [f"c{i}" for i in range(len(found.headers))]
-            with warnings.catch_warnings():
-                # a line with more fields than the header: pandas would drop the extra ones with a warning
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                data = pd.read_csv(
-                    path, header=None, skiprows=found.skip, names=names, index_col=False, encoding=encoding,
-                    dtype={name: str for name, h in zip(names, found.headers) if _is_text_header(h)},
-                    keep_default_na=False, na_values=[""], skip_blank_lines=False, low_memory=False,
-                )
-            data.columns = found.headers
-            offset = lines[found.skip] if found.skip < len(lines) else lines[-1] + 1
-            return _from_frame(data, source, offset, found.problems)
-        except UnicodeDecodeError as exc:
-            failure = exc
-        except InputError:
-            raise
-        except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error) as exc:
-            raise _unreadable(source, str(exc).strip(),
-                              "a readable CSV file (as many fields on every line as in the header)") from exc
-    if failure is not None:
-        raise _unreadable(source, str(failure),
-                          "a CSV file in UTF-8 (with or without BOM) or GB18030/GBK") from failure
-    return _from_frame(pd.DataFrame(), source, 2)
+    """A CSV file in UTF-8 or, if not that, GB18030 — decided on the whole file, never line by line silently.
+
+    The UTF-8 reading decodes every byte (the header scan its lines, pandas
+    every field), so a file it reads is UTF-8 throughout and costs nothing
+    more. Otherwise every line must be GB18030 (``_encoding_problems``).
+    """
+    try:
+        return _read_csv_as(path, source, "utf-8-sig")
+    except UnicodeDecodeError:
+        data = path.read_bytes()
+    found = _encoding_problems(data, check_gb=False)
+    if found:
+        raise InputError(found, source=source)
+    try:
+        return _read_csv_as(path, source, "gb18030")
+    except UnicodeDecodeError as exc:
+        raise InputError(_encoding_problems(data, check_gb=True)
+                         or [Problem(None, None, str(exc), ENCODINGS)], source=source) from exc
+
+
+ENCODINGS = "text in UTF-8 (with or without BOM) or GB18030/GBK"
+
+
+def _read_csv_as(path: Path, source: str, encoding: str) -> _Raw:
+    try:
+        grid, lines = _csv_head(path, encoding)
+        if len(grid) <= HEADER_SCAN and not any(c.strip() for r in grid for c in r):
+            return _from_frame(pd.DataFrame(), source, 2)  # empty, or blank lines only
+        found = _find_header(grid[:HEADER_SCAN], lines, source, None)
+        names = [f"c{i}" for i in range(len(found.headers))]
+        with warnings.catch_warnings():
+            # a line with more fields than the header: pandas would drop the extra ones with a warning
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            data = pd.read_csv(
+                path, header=None, skiprows=found.skip, names=names, index_col=False, encoding=encoding,
+                dtype={name: str for name, h in zip(names, found.headers) if _is_text_header(h)},
+                keep_default_na=False, na_values=[""], skip_blank_lines=False, low_memory=False,
+            )
+        data.columns = found.headers
+        offset = lines[found.skip] if found.skip < len(lines) else lines[-1] + 1
+        return _from_frame(data, source, offset, found.problems)
+    except (UnicodeDecodeError, InputError):
+        raise
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error) as exc:
+        raise _unreadable(source, str(exc).strip(),
+                          "a readable CSV file (as many fields on every line as in the header)") from exc
+
+
+def _encoding_problems(data: bytes, check_gb: bool) -> list[Problem]:
+    """Problems with the encoding of a file that is not UTF-8 throughout, naming the lines.
+
+    Decoding such a file as GB18030 would turn the UTF-8 lines of a file joined
+    from two exports into mojibake (东区 -> 涓滃尯) without a word; so each line
+    with non-ASCII bytes is judged on its own, and a file mixing the two is
+    refused. Lines are told apart from one decoding of the whole file with
+    U+FFFD for what is not UTF-8 (no exception per line); GB18030 itself is
+    left to pandas' reading, and looked at line by line (``check_gb``) only
+    when that fails, or to name the lines of a mixed file. (Neither
+    encoding's multi-byte sequences hold a CR or LF byte, so lines can be
+    judged apart.) A BOM says the file means to be UTF-8.
+    """
+    text = data.decode("utf-8", "replace")
+    if "\r" in text:  # lines end at CR LF, LF or CR, as the CSV reader and bytes.splitlines() have them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    wide = [i for i, line in enumerate(lines) if not line.isascii()]
+    other = [i for i in wide if "\ufffd" in lines[i]]
+    literal = b"\xef\xbf\xbd" in data
+    raw = data.splitlines() if (check_gb or literal or len(other) < len(wide)) else []
+    if literal:  # a U+FFFD the file itself holds is UTF-8, not a replacement
+        other = [i for i in other if lines[i].count("\ufffd") != raw[i].count(b"\xef\xbf\xbd")]
+    if not other:  # pragma: no cover - every line is UTF-8, yet the file did not read as UTF-8
+        return [Problem(None, None, None, f"{ENCODINGS}: the file reads as UTF-8 line by line, not as a whole")]
+    if not check_gb and len(other) == len(wide):
+        return []  # no line is UTF-8: GB18030, which pandas' reading will confirm
+    utf8 = sorted(set(wide) - set(other))
+    gb = [i for i in other if _decodes(raw[i], "gb18030")]
+    found = [(i + 1, _shown(raw[i]), f"{ENCODINGS}: line {i + 1} is neither") for i in sorted(set(other) - set(gb))]
+    if utf8 and gb:
+        by = {"UTF-8": utf8, "GB18030/GBK": gb}
+        major, minor = ("UTF-8", "GB18030/GBK") if data.startswith(b"\xef\xbb\xbf") or len(utf8) >= len(gb) \
+            else ("GB18030/GBK", "UTF-8")
+        n = len(by[major])
+        found += [(i + 1, _shown(raw[i].decode("utf-8" if minor == "UTF-8" else "gb18030")),
+                   f"{major} like the file's other {n} line{'s' if n > 1 else ''} of non-ASCII text: line {i + 1} "
+                   f"is {minor} (a file joined from two exports?); save the whole file again in one encoding")
+                  for i in by[minor]]
+    return [Problem(None, None, value, expected) for _, value, expected in sorted(found)]
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _shown(text: Any, width: int = 80) -> Any:
+    """A line as shown in a message: cut to ``width`` characters (or bytes)."""
+    return text if len(text) <= width else text[: width - 1] + ("…" if isinstance(text, str) else b"...")
 
 
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
