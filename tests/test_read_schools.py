@@ -344,6 +344,29 @@ def test_csv_quoted_line_breaks_above_the_data_keep_lines_true(tmp_path):
     assert err.problems[0].row == 0 and "(line 5)" in str(err)
 
 
+def test_csv_quoted_line_breaks_in_the_data_keep_lines_true_below_them(tmp_path):
+    err = csv_error(tmp_path / "s.csv",
+                    "year,county,school_id,level,students,school_name\n"
+                    '2016,东区,A,primary,10,"一小\n（东校区）\n"\n'  # lines 2-4
+                    "2016,东区,B,primary,-1,二小\n"  # line 5
+                    "\n"  # line 6, blank
+                    '2016,东区,C,primary,x,"三\r小"\n'  # lines 7-8: a bare CR ends a line too
+                    "2016,东区,D,primary,0,四小\n")  # line 9
+    assert [p.row for p in err.problems] == [1, 3, 4]
+    assert "row 1 (line 5)" in str(err) and "row 3 (line 7)" in str(err) and "row 4 (line 9)" in str(err)
+    assert [err.line(p.row) for p in err.problems] == [5, 7, 9] and err.line_offset == 2
+    # without quoted line breaks the line is row + line_offset, as before
+    err = csv_error(tmp_path / "s.csv", "year,county,school_id,level,students\n2016,东区,B,primary,-1\n")
+    assert err.lines is None and err.line(0) == 2 and "(line 2)" in str(err)
+
+
+def test_input_error_keeps_its_signature():
+    err = InputError([(3, "students", -1, "a positive number")], source="x.csv", line_offset=2)
+    assert err.problems == [Problem(3, "students", -1, "a positive number")] and err.line(3) == 5
+    assert "row 3 (line 5)" in str(err) and InputError([]).line(0) is None
+    assert Problem(3, "s", 1, "e").describe(2) == "row 3 (line 5), column 's': got 1; expected e"
+
+
 def test_merged_text_cells_fill_down_and_merged_quantities_do_not(tmp_path):
     rows = [FLAT, [2016, "东区", "A1", "小学", 400, 2000], [None, None, "A2", "小学", 300, None],
             [None, None, "A3", "初中", 120, 600]]

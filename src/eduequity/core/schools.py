@@ -42,7 +42,7 @@ import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -263,6 +263,8 @@ class _Raw(NamedTuple):
     line_offset: int | None
     row: pd.Series | None  # the ``row`` column of a canonical frame
     problems: Sequence[Problem] = ()  # found while locating the table (a unit note above it)
+    #: Each row's line where it is not row + line_offset (quoted line breaks); asked only to report problems.
+    lines: Callable[[], Sequence[int] | None] | None = None
 
 
 def _header_text(h: Any) -> str:
@@ -271,7 +273,8 @@ def _header_text(h: Any) -> str:
     return h if isinstance(h, str) else str(h)
 
 
-def _from_frame(df: pd.DataFrame, source: str, line_offset: int | None, problems: Sequence[Problem] = ()) -> _Raw:
+def _from_frame(df: pd.DataFrame, source: str, line_offset: int | None, problems: Sequence[Problem] = (),
+                lines: Callable[[], Sequence[int] | None] | None = None) -> _Raw:
     marked = df.attrs.get(ATTR) == MARK
     headers, columns, row = [], [], None
     for i in range(df.shape[1]):
@@ -283,7 +286,7 @@ def _from_frame(df: pd.DataFrame, source: str, line_offset: int | None, problems
             continue
         headers.append(_header_text(h))
         columns.append(df.iloc[:, i].reset_index(drop=True))
-    return _Raw(headers, columns, len(df), source, line_offset, row, problems)
+    return _Raw(headers, columns, len(df), source, line_offset, row, problems, lines)
 
 
 def _unreadable(source: str, value: Any, expected: str) -> InputError:
@@ -509,13 +512,39 @@ def _is_text_header(header: str) -> bool:
 def _csv_head(path: Path, encoding: str) -> tuple[list[list[str]], list[int]]:
     """The first ``HEADER_SCAN + 1`` records and the line each starts on (a quoted cell may span lines)."""
     rows: list[list[str]] = []
-    lines: list[int] = []
     with path.open(encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh)
-        for row in itertools.islice(reader, HEADER_SCAN + 1):
-            lines.append(reader.line_num - sum(c.count("\n") for c in row))
-            rows.append(row)
+        lines = list(_record_starts(csv.reader(fh), rows, HEADER_SCAN + 1))
     return rows, lines
+
+
+def _record_starts(reader: Any, rows: list | None = None, limit: int | None = None) -> Iterator[int]:
+    """The line each record of ``reader`` starts on: one after the line the previous one ended on.
+
+    ``line_num`` counts the lines the reader took (CR LF, LF or a bare CR
+    ends one, inside quotes too), so this holds below any quoted line break.
+    """
+    end = 0
+    for row in itertools.islice(reader, limit):
+        if rows is not None:
+            rows.append(row)
+        yield end + 1
+        end = reader.line_num
+
+
+def _row_lines(path: Path, encoding: str, skip: int, n: int, first: int) -> list[int] | None:
+    """The line of each of the ``n`` data rows below ``skip`` records, when quoted cells span lines.
+
+    None when the file has one line per record (row ``r`` is on line
+    ``first + r``), found by counting line ends; otherwise the file is read
+    again record by record. Called only to report problems.
+    """
+    data = path.read_bytes()
+    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    if ends + (not data.endswith((b"\n", b"\r"))) <= first - 1 + n:
+        return None
+    with path.open(encoding=encoding, newline="") as fh:
+        starts = list(itertools.islice(_record_starts(csv.reader(fh)), skip, skip + n))
+    return starts if len(starts) == n else None
 
 
 def _read_csv(path: Path, source: str) -> _Raw:
@@ -559,7 +588,8 @@ def _read_csv_as(path: Path, source: str, encoding: str) -> _Raw:
             )
         data.columns = found.headers
         offset = lines[found.skip] if found.skip < len(lines) else lines[-1] + 1
-        return _from_frame(data, source, offset, found.problems)
+        return _from_frame(data, source, offset, found.problems,
+                           lambda: _row_lines(path, encoding, found.skip, len(data), offset))
     except (UnicodeDecodeError, InputError):
         raise
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error) as exc:
@@ -978,9 +1008,10 @@ def read_schools(
     column is refused, since it cannot say which columns it means.
 
     Blank resource cells stay NaN (missing, never imputed). Wholly blank rows
-    are skipped; ``row`` still counts them, so for a file ``row`` plus the
-    error's ``line_offset`` (2 when the header is the first line) is the line
-    (CSV) or sheet row (XLSX). A ``row`` column is kept only from a frame
+    are skipped; ``row`` still counts them, so for a file the error's
+    ``line(row)`` is the line (CSV) or sheet row (XLSX): ``row`` plus its
+    ``line_offset`` (2 when the header is the first line), unless a quoted
+    cell above spans lines. A ``row`` column is kept only from a frame
     that ``read_schools`` returned (``attrs["eduequity"] == "schools/1"``), so
     ``read_schools(read_schools(x))`` equals ``read_schools(x)``.
 
@@ -1340,7 +1371,8 @@ class _Reader:
 
         found = p.build(rows, dropped) if p else []
         if found:
-            raise InputError(found, source=self.raw.source, line_offset=self.raw.line_offset)
+            raise InputError(found, source=self.raw.source, line_offset=self.raw.line_offset,
+                             lines=self.raw.lines() if self.raw.lines is not None else None)
 
         # the canonical frame
         def take(a: np.ndarray) -> np.ndarray:
