@@ -367,6 +367,21 @@ def test_input_error_keeps_its_signature():
     assert Problem(3, "s", 1, "e").describe(2) == "row 3 (line 5), column 's': got 1; expected e"
 
 
+def test_a_cell_longer_than_the_csv_modules_field_limit_is_read(tmp_path):
+    import csv
+
+    limit = csv.field_size_limit()
+    long = "长" * (limit + 10)
+    path = tmp_path / "s.csv"
+    path.write_text(f"year,county,school_id,level,students,school_name\n2016,东区,A,primary,10,{long}\n",
+                    encoding="utf-8")
+    assert read_schools(path)["school_name"].tolist() == [long]
+    err = csv_error(path, f'{TITLE}\nyear,county,school_id,level,students,school_name\n'
+                          f'2016,东区,A,primary,10,"{long}\n"\n2016,东区,B,primary,-1,x\n')
+    assert "row 1 (line 5)" in str(err)
+    assert csv.field_size_limit() == limit
+
+
 def test_merged_text_cells_fill_down_and_merged_quantities_do_not(tmp_path):
     rows = [FLAT, [2016, "东区", "A1", "小学", 400, 2000], [None, None, "A2", "小学", 300, None],
             [None, None, "A3", "初中", 120, 600]]

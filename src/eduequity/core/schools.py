@@ -33,6 +33,7 @@ only goes through cheap array checks and one factorize of ``school_id``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import difflib
@@ -512,9 +513,24 @@ def _is_text_header(header: str) -> bool:
 def _csv_head(path: Path, encoding: str) -> tuple[list[list[str]], list[int]]:
     """The first ``HEADER_SCAN + 1`` records and the line each starts on (a quoted cell may span lines)."""
     rows: list[list[str]] = []
-    with path.open(encoding=encoding, newline="") as fh:
+    with path.open(encoding=encoding, newline="") as fh, _field_limit(path):
         lines = list(_record_starts(csv.reader(fh), rows, HEADER_SCAN + 1))
     return rows, lines
+
+
+@contextlib.contextmanager
+def _field_limit(path: Path) -> Iterator[None]:
+    """The csv module's field limit (131,072 characters) raised to the file's size while it is read, then put back.
+
+    A long cell (a note, a pasted text) would otherwise refuse a valid file;
+    pandas has no such limit. No field is longer than the file.
+    """
+    before = csv.field_size_limit()
+    csv.field_size_limit(max(before, min(path.stat().st_size + 1, 2**31 - 1)))  # a C long on every platform
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 def _record_starts(reader: Any, rows: list | None = None, limit: int | None = None) -> Iterator[int]:
@@ -542,7 +558,7 @@ def _row_lines(path: Path, encoding: str, skip: int, n: int, first: int) -> list
     ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
     if ends + (not data.endswith((b"\n", b"\r"))) <= first - 1 + n:
         return None
-    with path.open(encoding=encoding, newline="") as fh:
+    with path.open(encoding=encoding, newline="") as fh, _field_limit(path):
         starts = list(itertools.islice(_record_starts(csv.reader(fh)), skip, skip + n))
     return starts if len(starts) == n else None
 
