@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -467,6 +468,100 @@ def test_spreadsheet_error_values_are_not_names(tmp_path):
     found = problems(sheet(tmp_path / "s.xlsx", rows))
     assert [(p.row, p.column, p.value) for p in found] == [(0, "县", "#N/A"), (0, "教学及辅助用房面积", "#DIV/0!"),
                                                            (1, "学校标识码", "#REF!")]
+
+
+# --------------------------------------------------------------------------- workbook limits (issue 13)
+
+
+def rewrite_part(path, name: str, edit) -> None:
+    """Replace one part of an .xlsx with ``edit(its bytes)``, as another program would have written it."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts[name] = edit(parts[name])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+
+
+def stray_cell(path, dimension: bytes | None = None):
+    """A header, one school and one cell at XFD1048576: 1.5 KB that pads to 17 billion cells."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(FLAT)
+    wb.active.append(list(ROWS[0]))
+    wb.active.cell(row=1_048_576, column=16_384, value="x")
+    wb.save(path)
+    if dimension is not None:
+        rewrite_part(path, "xl/worksheets/sheet1.xml",
+                     lambda x: re.sub(rb'<dimension ref="[^"]*"\s*/>', dimension, x))
+    return path
+
+
+def test_a_stray_cell_far_out_is_refused_by_the_sheets_dimension(tmp_path):
+    from eduequity.core.schools import XLSX_MAX_CELLS
+
+    path = stray_cell(tmp_path / "s.xlsx")
+    assert path.stat().st_size < 10_000
+    [p] = problems(path)
+    assert "A1:XFD1048576" in p.value and f"{XLSX_MAX_CELLS:,}" in p.expected and "'Sheet'" in p.expected
+
+
+@pytest.mark.parametrize("dimension", [b'<dimension ref="A1:F2"/>', b""], ids=["lying", "absent"])
+def test_a_stray_cell_is_refused_while_reading_when_the_dimension_lies(tmp_path, dimension):
+    [p] = problems(stray_cell(tmp_path / "s.xlsx", dimension))
+    assert "XFD1048576" in p.value and "cells" in p.expected
+
+
+def test_a_dimension_smaller_than_the_data_loses_no_row_or_column(tmp_path):
+    path = sheet(tmp_path / "s.xlsx", [FLAT, *map(list, ROWS)])
+    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda x: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:C2"', x))
+    out = read_schools(path)
+    assert out["school_id"].tolist() == ["A1", "A2", "A3"] and out["teaching_area"].tolist() == [2000.0, 1800.0, 600.0]
+
+
+def test_a_zip_bomb_is_refused_before_it_is_expanded(tmp_path):
+    path = sheet(tmp_path / "s.xlsx", [FLAT, *map(list, ROWS)])
+    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda x: x + b" " * (40 * 2**20))  # 40 MiB from ~40 KB
+    assert path.stat().st_size < 200_000
+    [p] = problems(path)
+    assert "xl/worksheets/sheet1.xml" in p.value and "zip bomb" in p.expected
+
+
+def test_a_workbook_expanding_past_the_byte_limit_is_refused(tmp_path, monkeypatch):
+    from eduequity.core import schools
+
+    path = sheet(tmp_path / "s.xlsx", [FLAT, *map(list, ROWS)])
+    monkeypatch.setattr(schools, "XLSX_MAX_BYTES", 10_000)
+    [p] = problems(path)
+    assert "bytes" in p.value and "at most 10,000 bytes" in p.expected
+
+
+def test_merged_cells_count_toward_the_cell_limit(tmp_path, monkeypatch):
+    from eduequity.core import schools
+
+    rows = [FLAT, *[[2016, "东区", f"S{i}", "小学", 10, 1] for i in range(30)]]
+    path = sheet(tmp_path / "s.xlsx", rows, merges=["G2:ZZ31"])
+    monkeypatch.setattr(schools, "XLSX_MAX_CELLS", 10_000)
+    [p] = problems(path)
+    assert "cells" in p.expected and "10,000" in p.expected
+    monkeypatch.setattr(schools, "XLSX_MAX_CELLS", 100_000)
+    assert len(read_schools(path)) == 30
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_merged_cells_are_found_whatever_the_chunks_the_sheet_is_read_in(chunk):
+    import io
+
+    from eduequity.core.schools import _merge_refs
+
+    xml = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'
+           b'<mergeCells count="2"><mergeCell ref="A1:B1"/><mergeCell ref="C2:C9"/></mergeCells></worksheet>')
+    assert list(_merge_refs(io.BytesIO(xml), chunk)) == [b"A1:B1", b"C2:C9"]
+    empty = b'<x:worksheet><x:sheetData/><x:mergeCells><x:mergeCell ref="A1:A2"/></x:mergeCells></x:worksheet>'
+    assert list(_merge_refs(io.BytesIO(empty), chunk)) == [b"A1:A2"]
 
 
 def test_parquet_round_trip(tmp_path):

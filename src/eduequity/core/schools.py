@@ -668,30 +668,131 @@ def _shown(text: Any, width: int = 80) -> Any:
     return text if len(text) <= width else text[: width - 1] + ("…" if isinstance(text, str) else b"...")
 
 
+#: Cells a sheet may span, rows x columns as read (openpyxl pads each row to the used range):
+#: 1,048,576 rows, the most a sheet holds, by 64 columns. A national sheet (~25 columns) reads,
+#: a province's (~20,000 rows) is far below; a stray cell at XFD1048576 (17 billion cells once
+#: padded, from a file of 1.5 KB) is refused before it takes the machine's memory.
+XLSX_MAX_CELLS = 1_048_576 * 64
+#: Bytes a workbook's parts may expand to in all: a national sheet of 1,048,576 rows x 25 columns
+#: is about 1.2 GB of XML. zipfile reads no part past its declared size, so this bounds what is read.
+XLSX_MAX_BYTES = 4 * 2**30
+#: How many times a part over XLSX_RATIO_FROM bytes may expand: real sheets compress 5-20x (7.8x
+#: the benchmark panel, 15x a sheet of one row repeated); a zip bomb, a tiny file expanding hugely,
+#: about 1000x.
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM = 16 * 2**20
+
+
+def _check_archive(path: Path, source: str) -> None:
+    """Refuse a workbook whose parts would expand past reason before openpyxl opens any (it reads
+    the shared strings whole, and the sheet's XML is streamed through twice)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # load_workbook says what is wrong with it
+    total = sum(p.file_size for p in parts)
+    if total > XLSX_MAX_BYTES:
+        raise _unreadable(source, f"{total:,} bytes", f"a workbook whose parts expand to at most "
+                          f"{XLSX_MAX_BYTES:,} bytes (a zip bomb?)")
+    for part in parts:
+        if part.file_size > XLSX_RATIO_FROM and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1):
+            raise _unreadable(source, f"{part.filename}: {part.compress_size:,} bytes expanding to "
+                              f"{part.file_size:,}", f"parts that expand at most {XLSX_MAX_RATIO} times, as "
+                              f"spreadsheets do (a zip bomb?)")
+
+
+def _too_big(source: str, title: str, cells: int, ref: str) -> InputError:
+    return _unreadable(source, f"{ref} ({cells:,} cells)",
+                       f"a used range of at most {XLSX_MAX_CELLS:,} cells on sheet {title!r}: delete what lies "
+                       f"beyond the table (Ctrl+End goes to its last cell), or split the sheet")
+
+
+def _corner(rows: int, columns: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    try:
+        return f"A1:{get_column_letter(max(columns, 1))}{rows}"
+    except ValueError:  # past XFD: a file no spreadsheet wrote
+        return f"{rows} rows x {columns} columns"
+
+
+def _sheet_rows(ws: Any, source: str) -> list[tuple]:
+    """The sheet's rows as read, bounded by XLSX_MAX_CELLS.
+
+    The used range its ``<dimension>`` gives is checked up front; then the
+    dimension is dropped, so that one smaller than the data (some writers get
+    it wrong) cannot cut rows or columns off, and the cells are counted while
+    read, so that a dimension that lies, or none, cannot pad past the limit.
+    """
+    if ws.max_row and ws.max_column and ws.max_row * ws.max_column > XLSX_MAX_CELLS:
+        raise _too_big(source, ws.title, ws.max_row * ws.max_column, _corner(ws.max_row, ws.max_column))
+    ws.reset_dimensions()
+    rows: list[tuple] = []
+    width = 0
+    for row in ws.iter_rows(min_row=1, min_col=1, values_only=True):
+        rows.append(row or ())  # a missing row comes as one shared list
+        if len(row) > width:
+            width = len(row)
+        if len(rows) * width > XLSX_MAX_CELLS:
+            raise _too_big(source, ws.title, len(rows) * width, _corner(len(rows), width))
+    return rows
+
+
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
+_SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>|<(?:[A-Za-z_][\w.-]*:)?sheetData\s*/>")
 
 
-def _merged_ranges(ws: Any) -> list[Merge]:
-    """0-based (first row, first column, last row, last column) of the sheet's merged cells.
+def _merged_ranges(ws: Any, n_rows: int, source: str) -> list[Merge]:
+    """0-based (first row, first column, last row, last column) of the sheet's merged cells over its rows.
 
     openpyxl's read-only mode, several times faster than the full one, skips
     ``<mergeCells>``; it follows the cell data in the sheet's XML, so one scan
-    of that part finds them. Without it (another openpyxl) no cell is filled,
-    and a header that needed the fill is reported as missing, not guessed.
+    of that part, in chunks, finds them. Without it (another openpyxl) no cell
+    is filled, and a header that needed the fill is reported as missing, not
+    guessed. Filling counts toward XLSX_MAX_CELLS: a range over the whole
+    sheet would otherwise pad every row to 16,384 columns.
     """
     from openpyxl.utils.cell import range_boundaries
 
     opener = getattr(ws, "_get_source", None)
     if opener is None:  # pragma: no cover - openpyxl internals changed
         return []
+    out, area = [], 0
     with opener() as fh:
-        data = fh.read()
-    tail = data[max(0, data.rfind(b"sheetData>")):]
-    out = []
-    for ref in _MERGE_CELL.findall(tail):
-        c0, r0, c1, r1 = range_boundaries(ref.decode("ascii"))
-        out.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
+        for ref in _merge_refs(fh):
+            c0, r0, c1, r1 = range_boundaries(ref.decode("ascii"))
+            if r0 > n_rows:
+                continue
+            area += (min(r1, n_rows) - r0 + 1) * (c1 - c0 + 1)
+            if area > XLSX_MAX_CELLS:
+                raise _too_big(source, ws.title, area, f"merged cells such as {ref.decode('ascii')}")
+            out.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
     return out
+
+
+def _merge_refs(fh: Any, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """The ``ref`` of each ``<mergeCell>`` after the sheet's cell data, read chunk by chunk (never whole)."""
+    carry, after = b"", False
+    while True:
+        data = fh.read(chunk)
+        buf = carry + data
+        if not after:
+            at = buf.rfind(b"sheetData")  # a fast scan; the pattern only where the name is
+            end = _SHEET_DATA_END.search(buf, max(0, at - 64)) if at >= 0 else None
+            if end is None:
+                carry = buf[-64:]  # a closing tag cut in two
+                if not data:
+                    return
+                continue
+            after, buf = True, buf[end.end():]
+        cut = buf.rfind(b">") + 1 if data else len(buf)
+        yield from _MERGE_CELL.findall(buf, 0, cut)
+        carry = buf[cut:][-256:]  # a tag cut in two (no mergeCell is longer)
+        if not data:
+            return
 
 
 def _fill_merged(rows: list[Any], merged: list[Merge], first: int = 0,
@@ -728,6 +829,7 @@ def _read_xlsx(path: Path, source: str, sheet: str | int | None) -> _Raw:
     """
     from openpyxl import load_workbook
 
+    _check_archive(path, source)
     try:
         wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except FileNotFoundError:
@@ -742,8 +844,10 @@ def _read_xlsx(path: Path, source: str, sheet: str | int | None) -> _Raw:
             raise _unreadable(source, sheet, f"a sheet named or numbered {sheet!r} (the workbook has {names})"
                               ) from exc
         try:
-            rows: list[Any] = list(ws.iter_rows(min_row=1, min_col=1, values_only=True))
-            merged = _merged_ranges(ws)
+            rows: list[Any] = _sheet_rows(ws, source)
+            merged = _merged_ranges(ws, len(rows), source)
+        except InputError:
+            raise
         except Exception as exc:  # a damaged sheet part
             raise _unreadable(source, f"{type(exc).__name__}: {exc}", "a readable .xlsx workbook") from exc
     finally:
