@@ -839,7 +839,8 @@ TEXT_COLUMNS = ("county", "school_id", "level", "school_name", "school_type")
 @pytest.mark.parametrize(("cell", "what"), [
     (True, "a boolean"), (np.bool_(False), "a boolean"), (3 + 0j, "a complex number"),
     ([1], "a list"), ({"a": 1}, "a dict"), ({1}, "a set"), (b"ab", "bytes"), (bytearray(b"x"), "bytes"),
-    (np.array([1, 2]), "a list"), (object(), "an object"),
+    (np.array([1, 2]), "a list"), (object(), "an object"), (np.timedelta64(5), "a duration"),
+    (pd.Timestamp("2016-09-01"), "a date"),
 ])
 def test_a_cell_that_is_neither_text_nor_a_number_is_a_problem(column, cell, what):
     df = frame(school_name=["一小", "一中", "二小"], school_type=["小学", "初中", "小学"]).astype({column: object})
@@ -882,6 +883,24 @@ def test_a_row_holding_only_a_foreign_cell_is_not_dropped_as_blank():
                        "level": ["primary", None], "students": [10, None], "school_name": [None, [1]]})
     found = problems(df)
     assert {p.row for p in found} == {1} and (1, "school_name", [1]) in [(p.row, p.column, p.value) for p in found]
+
+
+@pytest.mark.parametrize("column", ["year", "students", "teaching_area"])
+def test_an_integer_too_large_for_a_float_is_a_problem_not_a_crash(column):
+    df = frame().astype({column: object})
+    df.at[1, column] = -10**400 if column == "teaching_area" else 10**400
+    p = only(df)
+    assert (p.row, p.column, p.value) == (1, column, df.at[1, column])
+
+
+@pytest.mark.parametrize("column", ["year", "county", "school_id", "students", "teaching_area"])
+def test_a_signalling_nan_is_a_problem_not_a_crash(column):
+    from decimal import Decimal
+
+    df = frame().astype({column: object})
+    df.at[1, column] = Decimal("sNaN")
+    p = only(df)
+    assert (p.row, p.column) == (1, column) and "signalling NaN" in p.expected
 
 
 # --------------------------------------------------------------------------- mixed schools

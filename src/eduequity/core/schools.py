@@ -39,6 +39,7 @@ import datetime
 import difflib
 import functools
 import itertools
+import math
 import os
 import re
 import unicodedata
@@ -916,7 +917,7 @@ def _is_numeric(dtype: Any) -> bool:
 
 
 #: What ``infer_dtype`` calls an object column of text, real numbers and blanks only.
-_PLAIN_KINDS = frozenset({"string", "integer", "floating", "mixed-integer-float", "decimal", "empty"})
+_PLAIN_KINDS = frozenset({"string", "integer", "floating", "mixed-integer-float", "empty"})  # not "decimal": sNaN
 #: Dtypes none of whose cells is text or a real number, by ``dtype.kind``.
 _FOREIGN_KINDS = {"b": "a boolean (TRUE or FALSE)", "c": "a complex number", "M": "a date or time",
                   "m": "a duration"}
@@ -927,6 +928,8 @@ def _what(t: type) -> str | None:
     """How to name a cell of type ``t`` that is neither text nor a real number (None: it is one, or blank)."""
     if issubclass(t, (bool, np.bool_)):  # before int: True is an int to Python
         return _FOREIGN_KINDS["b"]
+    if issubclass(t, np.timedelta64):  # before int: numpy's is a signed integer
+        return _FOREIGN_KINDS["m"]
     if issubclass(t, _BLANK_TYPES) or issubclass(t, (str, int, float, Decimal, np.integer, np.floating)):
         return None
     for types, what in (((complex, np.complexfloating), "a complex number"), ((list, tuple, np.ndarray), "a list"),
@@ -966,16 +969,23 @@ def _foreign(s: pd.Series) -> list[tuple[np.ndarray, str]]:
     codes, types = pd.factorize(np.frompyfunc(type, 1, 1)(values))
     masks: dict[str, np.ndarray] = {}
     for i, t in enumerate(types):
-        what = _what(t)
-        if what is not None:
-            masks[what] = masks[what] | (codes == i) if what in masks else codes == i
+        what, mask = _what(t), codes == i
+        if what is None and issubclass(t, Decimal):  # a signalling NaN, the one Decimal that cannot be hashed
+            mask[mask] = [v.is_snan() for v in values[mask]]  # Decimal cells only
+            what = "a signalling NaN"
+        if what is not None and mask.any():
+            masks[what] = masks[what] | mask if what in masks else mask
     return [(mask, what) for what, mask in masks.items()]
 
 
 def _parse_numbers(values: pd.Series, factor: float, unit: str | None, suffix: str | None
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Parse distinct cell values (object Series): canonical floats and OK / NOT_A_NUMBER / BAD_UNIT."""
-    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan) * factor
+    try:
+        out = pd.to_numeric(values, errors="coerce")
+    except OverflowError:  # errors="coerce" does not cover an int beyond any float
+        out = pd.to_numeric(values.map(_capped), errors="coerce")
+    out = out.to_numpy(dtype="float64", na_value=np.nan) * factor
     code = np.zeros(len(values), dtype=np.int8)
     rest = np.flatnonzero(np.isnan(out))
     if len(rest) == 0:
@@ -1011,6 +1021,16 @@ def _parse_numbers(values: pd.Series, factor: float, unit: str | None, suffix: s
     return out, code
 
 
+def _capped(v: Any) -> Any:
+    """An int too large for a float as ±inf, a number no school has, which the range checks refuse."""
+    if isinstance(v, int):
+        try:
+            float(v)
+        except OverflowError:
+            return math.inf if v > 0 else -math.inf
+    return v
+
+
 def _numbers(s: pd.Series, factor: float = 1.0, unit: str | None = None, suffix: str | None = None
              ) -> tuple[np.ndarray, np.ndarray | None]:
     """Values of a numeric column as float64 (NaN: blank) and per-cell codes (None: all fine)."""
@@ -1019,8 +1039,11 @@ def _numbers(s: pd.Series, factor: float = 1.0, unit: str | None = None, suffix:
         return (v * factor if factor != 1.0 else v), None
     if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in (
             "integer", "floating", "mixed-integer-float", "empty", "decimal"):
-        v = s.to_numpy(dtype="float64", na_value=np.nan)
-        return (v * factor if factor != 1.0 else v), None
+        try:
+            v = s.to_numpy(dtype="float64", na_value=np.nan)
+            return (v * factor if factor != 1.0 else v), None
+        except OverflowError:  # an int beyond any float: parsed one distinct value at a time below
+            pass
     codes, uniques = pd.factorize(s)
     u = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
     uv, ucode = _parse_numbers(u, factor, unit, suffix)
