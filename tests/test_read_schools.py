@@ -885,6 +885,13 @@ def test_a_row_holding_only_a_foreign_cell_is_not_dropped_as_blank():
     assert {p.row for p in found} == {1} and (1, "school_name", [1]) in [(p.row, p.column, p.value) for p in found]
 
 
+def test_numeric_ids_read_as_written_whatever_else_the_column_holds():
+    out = read_schools(frame(school_id=[3101.0, 3102.0, 3103.5], county=["东区", "西区", "南区"]))
+    assert out["school_id"].tolist() == ["3101", "3102", "3103.5"]
+    out = read_schools(frame(school_id=[1e20, 2.0, 3.0], county=["东区", "西区", "南区"]))
+    assert out["school_id"].tolist() == ["100000000000000000000", "2", "3"]
+
+
 @pytest.mark.parametrize("column", ["year", "students", "teaching_area"])
 def test_an_integer_too_large_for_a_float_is_a_problem_not_a_crash(column):
     df = frame().astype({column: object})

@@ -1077,9 +1077,13 @@ def _text_codes(s: pd.Series, nfkc: bool = False) -> tuple[np.ndarray, pd.Index,
         isinstance(s.dtype, pd.CategoricalDtype) and s.cat.categories.dtype == "str")
     if isinstance(uniques, (pd.Categorical, pd.CategoricalIndex)):
         uniques = pd.Index(np.asarray(uniques), dtype=uniques.categories.dtype)
-    if _is_numeric(uniques.dtype):
-        if uniques.dtype.kind == "f" and np.all(np.mod(uniques.to_numpy(), 1) == 0):
-            uniques = uniques.astype("int64")
+    if _is_numeric(uniques.dtype) and uniques.dtype.kind == "f":
+        v = uniques.to_numpy(dtype="float64")
+        with np.errstate(invalid="ignore"):
+            ints = bool(np.all((np.mod(v, 1) == 0) & (np.abs(v) < 2.0**63)))
+        # ids read as numbers: 3101.0 is "3101", one fractional or huge id beside it changing no other
+        text = pd.Index(v.astype(np.int64).astype(str) if ints else _texts(v.astype(object)), dtype="str")
+    elif _is_numeric(uniques.dtype):
         text = pd.Index(uniques.astype(str), dtype="str")
     elif uniques.dtype == "str":
         text = uniques
