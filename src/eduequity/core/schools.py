@@ -666,7 +666,7 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 def _shown(text: Any, width: int = 80) -> Any:
     """A line as shown in a message: cut to ``width`` characters (or bytes)."""
-    return text if len(text) <= width else text[: width - 1] + ("…" if isinstance(text, str) else b"...")
+    return text if len(text) <= width else text[:width] + ("…" if isinstance(text, str) else b"...")
 
 
 #: Cells a sheet may span, rows x columns as read (openpyxl pads each row to the used range):
@@ -936,7 +936,7 @@ def _what(t: type) -> str | None:
                         ((Mapping,), "a dict"), ((set, frozenset), "a set"),
                         ((bytes, bytearray, memoryview), "bytes"),
                         ((datetime.date, datetime.time, np.datetime64), _FOREIGN_KINDS["M"]),
-                        ((datetime.timedelta, np.timedelta64), _FOREIGN_KINDS["m"])):
+                        ((datetime.timedelta,), _FOREIGN_KINDS["m"])):
         if issubclass(t, types):
             return what
     return f"an object ({t.__name__})"
@@ -1152,7 +1152,17 @@ def read_schools(
     header, and in text columns below it: a county merged down its schools).
     No row naming a key column is one ``InputError`` saying what was looked
     for; a unit note above the table (``单位：万元``) that would rescale a
-    column is refused, since it cannot say which columns it means.
+    column is refused, since it cannot say which columns it means, and so is a
+    second header line, above the header or among the rows (two tables in one
+    file). A CSV file is in one encoding, UTF-8 or GB18030, decided on the
+    whole file: lines in both, or in neither, are refused naming them. A
+    workbook is bounded (``XLSX_MAX_CELLS``, ``XLSX_MAX_BYTES``,
+    ``XLSX_MAX_RATIO``), so that a stray cell far out or a zip bomb is refused
+    before it takes the machine's memory.
+
+    A cell must be text or a real number (blank: empty, None, NaN): a boolean,
+    a complex number, a date, a list, bytes or another object is a problem at
+    its cell, never 1 student or its repr. A school has one county in a year.
 
     Blank resource cells stay NaN (missing, never imputed). Wholly blank rows
     are skipped; ``row`` still counts them, so for a file the error's
