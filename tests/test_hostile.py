@@ -131,19 +131,19 @@ def mangle(draw: st.DrawFn, df: pd.DataFrame) -> pd.DataFrame:
         new = draw(st.sampled_from(UNIT_HEADERS))
         return df.rename(columns={col: new}) if new not in cols else df
     if kind == "cell":
-        df.iat[row, cols.index(col)] = draw(CELLS)
+        put(df, row, cols.index(col), draw(CELLS))
     elif kind == "students" and "students" in cols:
-        df.iat[row, cols.index("students")] = draw(st.one_of(NUMBERS, TEXTS, st.none()))
+        put(df, row, cols.index("students"), draw(st.one_of(NUMBERS, TEXTS, st.none())))
     elif kind == "key blank":
         key = draw(st.sampled_from([k for k in KEYS if k in cols] or cols))
-        df.iat[row, cols.index(key)] = draw(st.sampled_from([None, "", " ", math.nan]))
+        put(df, row, cols.index(key), draw(st.sampled_from([None, "", " ", math.nan])))
     elif kind == "duplicate":
         return pd.concat([df, df.iloc[[row]]], ignore_index=True)
     elif kind == "level" and "level" in cols:
-        df.iat[row, cols.index("level")] = draw(st.one_of(st.sampled_from(["高中", "大学", "Primary", "小学 "]),
-                                                         st.text(max_size=6)))
+        put(df, row, cols.index("level"), draw(st.one_of(st.sampled_from(["高中", "大学", "Primary", "小学 "]),
+                                                        st.text(max_size=6))))
     elif kind == "county" and "county" in cols:
-        df.iat[row, cols.index("county")] = draw(st.text(max_size=10))
+        put(df, row, cols.index("county"), draw(st.text(max_size=10)))
     elif kind == "shuffle":
         order = draw(st.permutations(range(n)))
         return df.iloc[list(order)].reset_index(drop=True)
@@ -162,12 +162,12 @@ def mangle(draw: st.DrawFn, df: pd.DataFrame) -> pd.DataFrame:
     elif kind == "resource text":
         res = [c for c in cols if c in RESOURCES]
         if res:
-            df.iat[row, cols.index(draw(st.sampled_from(res)))] = draw(TEXTS)
+            put(df, row, cols.index(draw(st.sampled_from(res))), draw(TEXTS))
     elif kind == "year" and "year" in cols:
-        df.iat[row, cols.index("year")] = draw(st.sampled_from([1800, 2101, 2015.5, "2015年", "二〇一五",
-                                                                "2015-2016", "１９９９", None]))
+        put(df, row, cols.index("year"), draw(st.sampled_from([1800, 2101, 2015.5, "2015年", "二〇一五",
+                                                               "2015-2016", "１９９９", None])))
     elif kind == "foreign":
-        df.iat[row, cols.index(col)] = draw(FOREIGN)
+        put(df, row, cols.index(col), draw(FOREIGN))
     elif kind == "typed column":  # a whole column of booleans, nullable booleans or complex numbers
         make = draw(st.sampled_from([lambda: np.arange(n) % 2 == 0,
                                      lambda: pd.array([i % 3 == 0 if i % 4 else None for i in range(n)], "boolean"),
@@ -179,6 +179,13 @@ def mangle(draw: st.DrawFn, df: pd.DataFrame) -> pd.DataFrame:
     elif kind == "two counties":
         return pd.concat([df, two_counties(df, row)], ignore_index=True)
     return df
+
+
+def put(df: pd.DataFrame, row: int, j: int, value) -> None:
+    """Set one cell, by position; a typed column (bool, complex …) becomes object first, as any cell can be."""
+    if df.dtypes.iloc[j] != object:
+        df.isetitem(j, df.iloc[:, j].astype(object))
+    df.iat[row, j] = value
 
 
 def two_counties(df: pd.DataFrame, row: int) -> pd.DataFrame:
@@ -272,7 +279,8 @@ def write_csv(path, df: pd.DataFrame, above: list[list]) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         for row in above:
             fh.write(",".join("" if v is None else v for v in row) + "\r\n")
-        df.to_csv(fh, index=False, lineterminator="\r\n")
+        # a Decimal is written as its text: pandas' own writer traps on Decimal("sNaN")
+        df.map(lambda v: str(v) if isinstance(v, Decimal) else v).to_csv(fh, index=False, lineterminator="\r\n")
 
 
 def xlsx_value(v):

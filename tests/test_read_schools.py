@@ -900,6 +900,19 @@ def test_an_integer_too_large_for_a_float_is_a_problem_not_a_crash(column):
     assert (p.row, p.column, p.value) == (1, column, df.at[1, column])
 
 
+def test_a_signalling_nan_in_a_column_not_read_is_not_a_crash():
+    from decimal import Decimal
+
+    for extra in ("备注", "", "teachers_senior", "unknown column"):
+        df = frame(**{extra: [Decimal("sNaN"), None, 1]})
+        if extra == "teachers_senior":
+            df = pd.concat([df, whole(students_senior=[100], teachers_senior=[Decimal("sNaN")])], ignore_index=True)
+        try:
+            read_schools(df)
+        except InputError as exc:
+            assert all(p.row is None or p.row < len(df) for p in exc.problems)
+
+
 @pytest.mark.parametrize("column", ["year", "county", "school_id", "students", "teaching_area"])
 def test_a_signalling_nan_is_a_problem_not_a_crash(column):
     from decimal import Decimal

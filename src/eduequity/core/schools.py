@@ -1021,6 +1021,27 @@ def _parse_numbers(values: pd.Series, factor: float, unit: str | None, suffix: s
     return out, code
 
 
+def _missing(s: pd.Series, text: bool = False) -> np.ndarray:
+    """Which cells of a column that is not parsed are blank (None, NaN, NaT; with ``text`` also "  ").
+
+    pandas' ``isna`` compares a ``Decimal('sNaN')`` and the comparison traps;
+    then each cell is judged on its own (that column only), and a cell that
+    cannot be judged is not blank.
+    """
+    try:
+        blank = s.isna().to_numpy()
+        return blank | (s.astype(str).str.strip() == "").to_numpy() if text else blank
+    except ArithmeticError:
+        return np.array([_na(v) or (text and not str(v).strip()) for v in s.tolist()], dtype=bool)
+
+
+def _na(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (ArithmeticError, TypeError, ValueError):  # a signalling NaN, or a list of several cells
+        return False
+
+
 def _capped(v: Any) -> Any:
     """An int too large for a float as ±inf, a number no school has, which the range checks refuse."""
     if isinstance(v, int):
@@ -1204,10 +1225,10 @@ class _Reader:
         for pos, header in enumerate(headers):
             column = self.raw.columns[pos]
             if header.strip() == "":
-                filled = column.notna().to_numpy() & (column.astype(str).str.strip() != "").to_numpy()
-                if filled.any():
+                blank = _missing(column, text=True)
+                if not blank.all():
                     self.p.add(f"(column {pos + 1})", None, "a header for every column that has data")
-                    self.blanks.append(~filled)
+                    self.blanks.append(blank)
                 continue
             target, unit, base = _match(header)
             if target is None and base in IGNORED_HEADERS:
@@ -1215,7 +1236,7 @@ class _Reader:
                 continue
             if target is None:
                 self.p.add(header, None, _closest(base))
-                self.blanks.append(column.isna().to_numpy())
+                self.blanks.append(_missing(column))
                 continue
             self.present.add(target)
             if target in first:
@@ -1225,7 +1246,7 @@ class _Reader:
                         reported.add(i)
                         self.p.add(headers[i], None, f"one column for {target.label!r}; {headers[other]!r} is one too")
                 self.cols.pop(target, None)
-                self.blanks.append(column.isna().to_numpy())
+                self.blanks.append(_missing(column))
                 continue
             first[target] = pos
             factor = 1.0
@@ -1245,7 +1266,7 @@ class _Reader:
                             problem = f"a known unit of {col.unit} (the unit of {target.label!r})"
                 if problem is not None:
                     self.p.add(header, unit, problem)
-                    self.blanks.append(column.isna().to_numpy())
+                    self.blanks.append(_missing(column))
                     continue
             self.cols[target] = (pos, factor)
 
@@ -1483,7 +1504,7 @@ class _Reader:
                 if self.has(name, sec):
                     per_section[name, sec] = self.resource(name, sec)
             if self.has(name, "senior"):  # accepted and not used: senior is not compulsory education
-                self.blanks.append(self.series(name, "senior").isna().to_numpy())
+                self.blanks.append(_missing(self.series(name, "senior")))
 
         # optional columns
         categories = {name: self.categorical(name) for name in ("school_type", "ownership", "sponsor")
