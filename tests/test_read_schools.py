@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -170,6 +171,32 @@ def test_csv_ascii_header_with_gbk_data(tmp_path):
     assert out["county"].tolist() == ["米易县"] and out["level"].tolist() == ["primary"]
 
 
+def test_a_gb18030_line_in_a_utf8_file_is_named_not_turned_into_mojibake(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("year,county,school_id,level,students\n2015,东区,A,小学,10\n2015,东区,B,小学,10\n".encode()
+                     + "2015,西区,C,小学,10\n".encode("gb18030"))
+    [p] = problems(path)
+    assert p.row is None and p.value == "2015,西区,C,小学,10" and "line 4" in p.expected
+    assert "UTF-8" in p.expected and "GB18030" in p.expected
+
+
+def test_a_utf8_line_in_a_gb18030_file_is_named(tmp_path):
+    path = tmp_path / "mixed.csv"
+    rows = "".join(f"2015,米易县,S{i},小学,10\n" for i in range(4))
+    path.write_bytes(("年份,县,学校代码,学段,学生数\n" + rows).encode("gb18030") + "2015,东区,Z,小学,10\n".encode())
+    [p] = problems(path)
+    assert p.value == "2015,东区,Z,小学,10" and "line 6" in p.expected and p.expected.startswith("GB18030")
+
+
+def test_lines_in_no_encoding_are_each_named(tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"year,county,school_id,level,students\n2015,\x81\x30\xff\xff,A,primary,1\n"
+                     b"2015,x,B,primary,1\n2015,\xff,C,primary,1\n")
+    found = problems(path)
+    assert [p.row for p in found] == [None, None]
+    assert ["line 2" in found[0].expected, "line 4" in found[1].expected] == [True, True]
+
+
 def csv_error(path, text: str) -> InputError:
     """The InputError of reading ``text`` written to ``path`` as UTF-8."""
     path.write_text(text, encoding="utf-8")
@@ -318,6 +345,44 @@ def test_csv_quoted_line_breaks_above_the_data_keep_lines_true(tmp_path):
     assert err.problems[0].row == 0 and "(line 5)" in str(err)
 
 
+def test_csv_quoted_line_breaks_in_the_data_keep_lines_true_below_them(tmp_path):
+    err = csv_error(tmp_path / "s.csv",
+                    "year,county,school_id,level,students,school_name\n"
+                    '2016,东区,A,primary,10,"一小\n（东校区）\n"\n'  # lines 2-4
+                    "2016,东区,B,primary,-1,二小\n"  # line 5
+                    "\n"  # line 6, blank
+                    '2016,东区,C,primary,x,"三\r小"\n'  # lines 7-8: a bare CR ends a line too
+                    "2016,东区,D,primary,0,四小\n")  # line 9
+    assert [p.row for p in err.problems] == [1, 3, 4]
+    assert "row 1 (line 5)" in str(err) and "row 3 (line 7)" in str(err) and "row 4 (line 9)" in str(err)
+    assert [err.line(p.row) for p in err.problems] == [5, 7, 9] and err.line_offset == 2
+    # without quoted line breaks the line is row + line_offset, as before
+    err = csv_error(tmp_path / "s.csv", "year,county,school_id,level,students\n2016,东区,B,primary,-1\n")
+    assert err.lines is None and err.line(0) == 2 and "(line 2)" in str(err)
+
+
+def test_input_error_keeps_its_signature():
+    err = InputError([(3, "students", -1, "a positive number")], source="x.csv", line_offset=2)
+    assert err.problems == [Problem(3, "students", -1, "a positive number")] and err.line(3) == 5
+    assert "row 3 (line 5)" in str(err) and InputError([]).line(0) is None
+    assert Problem(3, "s", 1, "e").describe(2) == "row 3 (line 5), column 's': got 1; expected e"
+
+
+def test_a_cell_longer_than_the_csv_modules_field_limit_is_read(tmp_path):
+    import csv
+
+    limit = csv.field_size_limit()
+    long = "长" * (limit + 10)
+    path = tmp_path / "s.csv"
+    path.write_text(f"year,county,school_id,level,students,school_name\n2016,东区,A,primary,10,{long}\n",
+                    encoding="utf-8")
+    assert read_schools(path)["school_name"].tolist() == [long]
+    err = csv_error(path, f'{TITLE}\nyear,county,school_id,level,students,school_name\n'
+                          f'2016,东区,A,primary,10,"{long}\n"\n2016,东区,B,primary,-1,x\n')
+    assert "row 1 (line 5)" in str(err)
+    assert csv.field_size_limit() == limit
+
+
 def test_merged_text_cells_fill_down_and_merged_quantities_do_not(tmp_path):
     rows = [FLAT, [2016, "东区", "A1", "小学", 400, 2000], [None, None, "A2", "小学", 300, None],
             [None, None, "A3", "初中", 120, 600]]
@@ -351,11 +416,152 @@ def test_no_header_row_says_what_was_looked_for(tmp_path):
     assert p.value is None and "first 20 rows" in p.expected
 
 
+OLD_HEADER = "year,county,school_id,level,students"
+FULL_HEADER = OLD_HEADER + ",teaching_area"
+
+
+def test_csv_second_header_line_above_the_header_is_a_problem_not_skipped_rows(tmp_path):
+    text = (f"{OLD_HEADER}\n2016,东区,A,primary,10\n2016,东区,B,primary,20\n{FULL_HEADER}\n"
+            "2016,东区,C,primary,30,5\n2016,东区,D,primary,40,5\n2016,东区,E,primary,50,5\n")
+    err = csv_error(tmp_path / "s.csv", text)
+    [p] = err.problems
+    assert (p.row, p.column) == (None, None) and p.value == OLD_HEADER.split(",")
+    assert "a second header line" in p.expected and "line 1" in p.expected and "line 4" in p.expected
+
+
+def test_xlsx_second_header_line_above_the_header_is_a_problem(tmp_path):
+    rows = [[TITLE], FLAT[:5], [2016, "东区", "A0", "小学", 10], FLAT, *map(list, ROWS)]
+    [p] = problems(sheet(tmp_path / "s.xlsx", rows))
+    assert p.value == FLAT[:5] and "a second header line" in p.expected and "line 2" in p.expected
+
+
+def test_a_header_line_repeated_among_the_data_is_one_problem_for_its_row(tmp_path):
+    text = f"{FULL_HEADER}\n2016,东区,C,primary,30,5\n{FULL_HEADER}\n2016,东区,D,primary,40,5\n"
+    err = csv_error(tmp_path / "s.csv", text)
+    [p] = err.problems
+    assert (p.row, p.column) == (1, None) and p.value == FULL_HEADER.split(",") and "(line 3)" in str(err)
+    assert "header" in p.expected
+    # another table's header, in another order, below the first
+    text = f"{FULL_HEADER}\n2016,东区,C,primary,30,5\ncounty,year,学校代码,学段,学生数\n东区,2016,D,小学,40\n"
+    found = csv_error(tmp_path / "s.csv", text).problems
+    assert [(p.row, p.column) for p in found][:1] == [(1, None)] and "header" in found[0].expected
+
+
+def test_a_merged_three_row_header_is_one_header(tmp_path):
+    rows = [
+        ["年份", "县", "学校情况", None, None, "教学及辅助用房面积"],
+        [None, None, "学校", None, "学段", None],
+        [None, None, "代码", "名称", None, None],
+        [2016, "东区", "A1", "一小", "小学", 3],
+    ]
+    rows[1][5] = None
+    rows = [r + [None] for r in rows]
+    rows[0][6] = "学生数"
+    rows[3][6] = 400
+    merges = ["A1:A3", "B1:B3", "C1:E1", "C2:D2", "E2:E3", "F1:F3", "G1:G3"]
+    out = read_schools(sheet(tmp_path / "s.xlsx", rows, merges))
+    assert out["school_id"].tolist() == ["A1"] and out["students"].tolist() == [400.0]
+
+
 def test_spreadsheet_error_values_are_not_names(tmp_path):
     rows = [FLAT, [2016, "#N/A", "A1", "小学", 400, "#DIV/0!"], [2016, "东区", "#REF!", "小学", 300, 2000]]
     found = problems(sheet(tmp_path / "s.xlsx", rows))
     assert [(p.row, p.column, p.value) for p in found] == [(0, "县", "#N/A"), (0, "教学及辅助用房面积", "#DIV/0!"),
                                                            (1, "学校标识码", "#REF!")]
+
+
+# --------------------------------------------------------------------------- workbook limits (issue 13)
+
+
+def rewrite_part(path, name: str, edit) -> None:
+    """Replace one part of an .xlsx with ``edit(its bytes)``, as another program would have written it."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts[name] = edit(parts[name])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+
+
+def stray_cell(path, dimension: bytes | None = None):
+    """A header, one school and one cell at XFD1048576: 1.5 KB that pads to 17 billion cells."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(FLAT)
+    wb.active.append(list(ROWS[0]))
+    wb.active.cell(row=1_048_576, column=16_384, value="x")
+    wb.save(path)
+    if dimension is not None:
+        rewrite_part(path, "xl/worksheets/sheet1.xml",
+                     lambda x: re.sub(rb'<dimension ref="[^"]*"\s*/>', dimension, x))
+    return path
+
+
+def test_a_stray_cell_far_out_is_refused_by_the_sheets_dimension(tmp_path):
+    from eduequity.core.schools import XLSX_MAX_CELLS
+
+    path = stray_cell(tmp_path / "s.xlsx")
+    assert path.stat().st_size < 10_000
+    [p] = problems(path)
+    assert "A1:XFD1048576" in p.value and f"{XLSX_MAX_CELLS:,}" in p.expected and "'Sheet'" in p.expected
+
+
+@pytest.mark.parametrize("dimension", [b'<dimension ref="A1:F2"/>', b""], ids=["lying", "absent"])
+def test_a_stray_cell_is_refused_while_reading_when_the_dimension_lies(tmp_path, dimension):
+    [p] = problems(stray_cell(tmp_path / "s.xlsx", dimension))
+    assert "XFD1048576" in p.value and "cells" in p.expected
+
+
+def test_a_dimension_smaller_than_the_data_loses_no_row_or_column(tmp_path):
+    path = sheet(tmp_path / "s.xlsx", [FLAT, *map(list, ROWS)])
+    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda x: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:C2"', x))
+    out = read_schools(path)
+    assert out["school_id"].tolist() == ["A1", "A2", "A3"] and out["teaching_area"].tolist() == [2000.0, 1800.0, 600.0]
+
+
+def test_a_zip_bomb_is_refused_before_it_is_expanded(tmp_path):
+    path = sheet(tmp_path / "s.xlsx", [FLAT, *map(list, ROWS)])
+    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda x: x + b" " * (40 * 2**20))  # 40 MiB from ~40 KB
+    assert path.stat().st_size < 200_000
+    [p] = problems(path)
+    assert "xl/worksheets/sheet1.xml" in p.value and "zip bomb" in p.expected
+
+
+def test_a_workbook_expanding_past_the_byte_limit_is_refused(tmp_path, monkeypatch):
+    from eduequity.core import schools
+
+    path = sheet(tmp_path / "s.xlsx", [FLAT, *map(list, ROWS)])
+    monkeypatch.setattr(schools, "XLSX_MAX_BYTES", 10_000)
+    [p] = problems(path)
+    assert "bytes" in p.value and "at most 10,000 bytes" in p.expected
+
+
+def test_merged_cells_count_toward_the_cell_limit(tmp_path, monkeypatch):
+    from eduequity.core import schools
+
+    rows = [FLAT, *[[2016, "东区", f"S{i}", "小学", 10, 1] for i in range(30)]]
+    path = sheet(tmp_path / "s.xlsx", rows, merges=["G2:ZZ31"])
+    monkeypatch.setattr(schools, "XLSX_MAX_CELLS", 10_000)
+    [p] = problems(path)
+    assert "cells" in p.expected and "10,000" in p.expected
+    monkeypatch.setattr(schools, "XLSX_MAX_CELLS", 100_000)
+    assert len(read_schools(path)) == 30
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_merged_cells_are_found_whatever_the_chunks_the_sheet_is_read_in(chunk):
+    import io
+
+    from eduequity.core.schools import _merge_refs
+
+    xml = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'
+           b'<mergeCells count="2"><mergeCell ref="A1:B1"/><mergeCell ref="C2:C9"/></mergeCells></worksheet>')
+    assert list(_merge_refs(io.BytesIO(xml), chunk)) == [b"A1:B1", b"C2:C9"]
+    empty = b'<x:worksheet><x:sheetData/><x:mergeCells><x:mergeCell ref="A1:A2"/></x:mergeCells></x:worksheet>'
+    assert list(_merge_refs(io.BytesIO(empty), chunk)) == [b"A1:A2"]
 
 
 def test_parquet_round_trip(tmp_path):
@@ -512,7 +718,8 @@ def test_negative_resource():
 
 
 def test_duplicate_keys_report_every_row():
-    df = frame(school_id=["A", "A", "A"], level=["primary", "小学", "primary"], year=[2015, 2015, 2015])
+    df = frame(school_id=["A", "A", "A"], level=["primary", "小学", "primary"], year=[2015, 2015, 2015],
+               county=["东区"] * 3)
     found = problems(df)
     assert [(p.row, p.column, p.value) for p in found] == [(0, "school_id", "A"), (1, "school_id", "A"),
                                                            (2, "school_id", "A")]
@@ -529,6 +736,27 @@ def test_duplicate_keys_after_splitting_a_mixed_school():
     found = problems(df)
     assert [(p.row, p.column) for p in found] == [(0, "school_id"), (1, "school_id")]
     assert found[0].expected.endswith("on row 1") and found[1].expected.endswith("on row 0")
+
+
+def test_one_school_in_two_counties_in_one_year_names_every_row():
+    df = frame(school_id=["A", "A", "A"], county=["东区", "西区", "东区"], year=[2015, 2015, 2015],
+               level=["primary", "junior", "junior"])
+    found = [p for p in problems(df) if p.column == "county"]
+    assert [(p.row, p.value) for p in found] == [(0, "东区"), (1, "西区"), (2, "东区")]
+    assert "'A'" in found[0].expected and "2015" in found[0].expected and found[0].expected.endswith("on row 1 (西区)")
+    assert found[1].expected.endswith("on rows 0, 2 (东区)")
+
+
+def test_a_school_may_move_county_from_one_year_to_the_next():
+    out = read_schools(frame(school_id=["A", "A", "A"], county=["东区", "东区", "西区"], year=[2015, 2015, 2016]))
+    assert out["county"].tolist() == ["东区", "东区", "西区"]
+
+
+def test_one_county_per_school_holds_for_the_sections_of_a_mixed_school():
+    df = pd.concat([whole(), frame(school_id=["M", "M", "S2"], county=["西区", "东区", "西区"], year=[2015] * 3,
+                                   level=["primary", "primary", "junior"]).iloc[[0]]], ignore_index=True)
+    found = problems(df)
+    assert {(p.row, p.column) for p in found} >= {(0, "county"), (1, "county")}
 
 
 def test_unknown_level():
@@ -599,6 +827,100 @@ def test_every_problem_at_once():
         (1, "year"),
         (2, "level"), (2, "teaching_area"),
     ]
+
+
+# --------------------------------------------------------------------------- cell types (issue 13)
+
+NUMBER_COLUMNS = ("year", "students", "teaching_area")
+TEXT_COLUMNS = ("county", "school_id", "level", "school_name", "school_type")
+
+
+@pytest.mark.parametrize("column", NUMBER_COLUMNS + TEXT_COLUMNS)
+@pytest.mark.parametrize(("cell", "what"), [
+    (True, "a boolean"), (np.bool_(False), "a boolean"), (3 + 0j, "a complex number"),
+    ([1], "a list"), ({"a": 1}, "a dict"), ({1}, "a set"), (b"ab", "bytes"), (bytearray(b"x"), "bytes"),
+    (np.array([1, 2]), "a list"), (object(), "an object"), (np.timedelta64(5), "a duration"),
+    (pd.Timestamp("2016-09-01"), "a date"),
+])
+def test_a_cell_that_is_neither_text_nor_a_number_is_a_problem(column, cell, what):
+    df = frame(school_name=["一小", "一中", "二小"], school_type=["小学", "初中", "小学"]).astype({column: object})
+    df.at[1, column] = cell
+    p = only(df)
+    want = "a number" if column in NUMBER_COLUMNS else "text"
+    assert (p.row, p.column) == (1, column) and p.expected.startswith(f"{want}, not {what}"), p
+
+
+@pytest.mark.parametrize("column", NUMBER_COLUMNS + ("county", "school_id", "level"))
+@pytest.mark.parametrize("values", [
+    np.array([True, False, True]), pd.array([True, None, False], dtype="boolean"),
+    np.array([1 + 0j, 2 + 0j, 3 + 0j]), pd.Categorical([True, False, True]),
+], ids=["bool", "boolean", "complex", "categorical-bool"])
+def test_boolean_and_complex_columns_are_not_numbers(column, values):
+    found = problems(frame(**{column: values}))
+    assert {p.column for p in found} == {column}
+    typed = [p.row for p in found if ", not a " in p.expected]
+    assert typed == [i for i, v in enumerate(pd.Series(values).isna()) if not v]  # a blank cell stays blank
+
+
+def test_xlsx_true_false_cells_are_not_numbers(tmp_path):
+    path = sheet(tmp_path / "s.xlsx", [FLAT, [2016, "东区", "A1", "小学", True, 2000],
+                                       [2016, "东区", "A2", "小学", 300, False], [2016, "东区", "A3", "小学", 1, 1]])
+    found = problems(path)
+    assert [(p.row, p.column, p.value) for p in found] == [(0, "学生数", True), (1, "教学及辅助用房面积", False)]
+    assert all(p.expected.startswith("a number, not a boolean") for p in found)
+
+
+def test_parquet_list_and_struct_columns_are_problems_not_crashes(tmp_path):
+    path = tmp_path / "nested.parquet"
+    frame(school_id=[["0123"], ["0123"], ["S2"]], teaching_area=[{"m2": 1.0}, {"m2": 2.0}, None]).to_parquet(path)
+    found = problems(path)
+    assert [(p.row, p.column) for p in found] == [(0, "school_id"), (0, "teaching_area"), (1, "school_id"),
+                                                  (1, "teaching_area"), (2, "school_id")]
+
+
+def test_a_row_holding_only_a_foreign_cell_is_not_dropped_as_blank():
+    df = pd.DataFrame({"year": [2016, None], "county": ["东区", None], "school_id": ["A", None],
+                       "level": ["primary", None], "students": [10, None], "school_name": [None, [1]]})
+    found = problems(df)
+    assert {p.row for p in found} == {1} and (1, "school_name", [1]) in [(p.row, p.column, p.value) for p in found]
+
+
+def test_numeric_ids_read_as_written_whatever_else_the_column_holds():
+    out = read_schools(frame(school_id=[3101.0, 3102.0, 3103.5], county=["东区", "西区", "南区"]))
+    assert out["school_id"].tolist() == ["3101", "3102", "3103.5"]
+    out = read_schools(frame(school_id=[1e20, 2.0, 3.0], county=["东区", "西区", "南区"]))
+    assert out["school_id"].tolist() == ["100000000000000000000", "2", "3"]
+
+
+@pytest.mark.parametrize("column", ["year", "students", "teaching_area"])
+def test_an_integer_too_large_for_a_float_is_a_problem_not_a_crash(column):
+    df = frame().astype({column: object})
+    df.at[1, column] = -10**400 if column == "teaching_area" else 10**400
+    p = only(df)
+    assert (p.row, p.column, p.value) == (1, column, df.at[1, column])
+
+
+def test_a_signalling_nan_in_a_column_not_read_is_not_a_crash():
+    from decimal import Decimal
+
+    for extra in ("备注", "", "teachers_senior", "unknown column"):
+        df = frame(**{extra: [Decimal("sNaN"), None, 1]})
+        if extra == "teachers_senior":
+            df = pd.concat([df, whole(students_senior=[100], teachers_senior=[Decimal("sNaN")])], ignore_index=True)
+        try:
+            read_schools(df)
+        except InputError as exc:
+            assert all(p.row is None or p.row < len(df) for p in exc.problems)
+
+
+@pytest.mark.parametrize("column", ["year", "county", "school_id", "students", "teaching_area"])
+def test_a_signalling_nan_is_a_problem_not_a_crash(column):
+    from decimal import Decimal
+
+    df = frame().astype({column: object})
+    df.at[1, column] = Decimal("sNaN")
+    p = only(df)
+    assert (p.row, p.column) == (1, column) and "signalling NaN" in p.expected
 
 
 # --------------------------------------------------------------------------- mixed schools
@@ -724,9 +1046,10 @@ def section_frames(draw, min_size=1, max_size=12):
                          min_size=min_size, max_size=max_size, unique=True))
     size = len(keys)
     floats = st.one_of(st.none(), st.floats(0, 1e7, allow_nan=False))
+    county = draw(st.fixed_dictionaries({s: st.sampled_from(["东区", "西区", "仁和区"]) for s in ["A", "B", "0C", "D"]}))
     return pd.DataFrame({
         "year": [k[0] for k in keys],
-        "county": draw(st.lists(st.sampled_from(["东区", "西区", "仁和区"]), min_size=size, max_size=size)),
+        "county": [county[k[1]] for k in keys],  # one county per school
         "school_id": [k[1] for k in keys],
         "level": [k[2] for k in keys],
         "students": draw(st.lists(st.integers(1, 5000), min_size=size, max_size=size)),

@@ -6,7 +6,7 @@ the text, a pipeline reads ``.problems`` or ``.distribution``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 
@@ -22,12 +22,14 @@ class Problem(NamedTuple):
     value: Any
     expected: str
 
-    def describe(self, line_offset: int | None = None) -> str:
+    def describe(self, line_offset: int | None = None, lines: Sequence[int] | None = None) -> str:
+        """The problem in words; ``lines`` (each row's line) wins over ``row + line_offset``."""
         where = []
         if self.row is not None:
             where.append(f"row {self.row}")
-            if line_offset is not None:
-                where[-1] += f" (line {self.row + line_offset})"
+            line = _line(self.row, line_offset, lines)
+            if line is not None:
+                where[-1] += f" (line {line})"
         if self.column is not None:
             where.append(f"column {self.column!r}")
         head = ", ".join(where) or "input"
@@ -35,8 +37,17 @@ class Problem(NamedTuple):
         return f"{head}{got}; expected {self.expected}"
 
 
+def _line(row: int, line_offset: int | None, lines: Sequence[int] | None) -> int | None:
+    if lines is not None and 0 <= row < len(lines):
+        return int(lines[row])
+    return None if line_offset is None else row + line_offset
+
+
 class InputError(ValueError):
     """Bad input. ``.problems`` lists every problem found, not just the first.
+
+    In a file, row ``r`` is on line ``.line(r)``: ``r + .line_offset``, unless
+    a quoted cell above it spans lines; then ``.lines`` holds each row's line.
 
     An error about several inputs at once (a school table and its metrics)
     keeps each input's own error in ``.parts``, so every problem is still read
@@ -52,12 +63,18 @@ class InputError(ValueError):
         *,
         source: str | None = None,
         line_offset: int | None = None,
+        lines: Sequence[int] | None = None,
     ) -> None:
         self.problems: list[Problem] = [Problem(*p) for p in problems]
         self.source = source
         self.line_offset = line_offset
+        self.lines = lines
         self.parts: tuple[InputError, ...] = ()
         super().__init__(self._message())
+
+    def line(self, row: int) -> int | None:
+        """The line (CSV) or sheet row (XLSX) of input row ``row``; None for a DataFrame."""
+        return _line(row, self.line_offset, self.lines)
 
     @classmethod
     def combine(cls, errors: Iterable[InputError]) -> InputError:
@@ -79,7 +96,7 @@ class InputError(ValueError):
         n = len(self.problems)
         where = f" in {self.source}" if self.source else ""
         lines = [f"{n} problem{'s' if n != 1 else ''}{where}:"]
-        lines += ["  - " + p.describe(self.line_offset) for p in self.problems[: self.SHOWN]]
+        lines += ["  - " + p.describe(self.line_offset, self.lines) for p in self.problems[: self.SHOWN]]
         if n > self.SHOWN:
             lines.append(f"  … and {n - self.SHOWN} more (see .problems)")
         return "\n".join(lines)

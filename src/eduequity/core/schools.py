@@ -33,15 +33,19 @@ only goes through cheap array checks and one factorize of ``school_id``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime
 import difflib
 import functools
 import itertools
+import math
 import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -192,11 +196,17 @@ def _describe_column(name: str) -> str:
 
 
 class _Problems:
-    """Problems collected as vectorised chunks; turned into ``Problem``s once, at the end."""
+    """Problems collected as vectorised chunks; turned into ``Problem``s once, at the end.
+
+    A chunk may *own* its cells (``owns="cell"``: a list where a number belongs is
+    that, not also "not a number" and "required") or its whole rows
+    (``owns="row"``: a header line among the data is one problem, not one per
+    cell); the other problems of what it owns are left out.
+    """
 
     def __init__(self) -> None:
         self._whole: list[Problem] = []
-        self._chunks: list[tuple[np.ndarray, str | None, list, Any, int]] = []
+        self._chunks: list[tuple[np.ndarray, str | None, list, Any, int, str | None]] = []
 
     def __bool__(self) -> bool:
         return bool(self._whole or self._chunks)
@@ -204,21 +214,34 @@ class _Problems:
     def add(self, column: str | None, value: Any, expected: str) -> None:
         self._whole.append(Problem(None, column, value, expected))
 
-    def cells(self, where: np.ndarray, column: str, raw: pd.Series | None, expected: str | Sequence[str],
-              order: int = 1 << 30) -> None:
+    def cells(self, where: np.ndarray, column: str | None, raw: pd.Series | None, expected: str | Sequence[str],
+              order: int = 1 << 30, owns: str | None = None) -> None:
         """One problem per selected row; ``where`` is a boolean mask or positions."""
         pos = np.flatnonzero(where) if where.dtype == bool else np.asarray(where, dtype=np.int64)
         if len(pos) == 0:
             return
         values = raw.iloc[pos].tolist() if raw is not None else [None] * len(pos)
-        self._chunks.append((pos, column, values, expected, order))
+        self._chunks.append((pos, column, values, expected, order, owns))
+
+    def rows(self, pos: np.ndarray, values: list, expected: str) -> None:
+        """One problem per row, owning it: ``values`` are what each row holds."""
+        if len(pos):
+            self._chunks.append((np.asarray(pos, dtype=np.int64), None, values, expected, -1, "row"))
 
     def build(self, rows: np.ndarray, dropped: np.ndarray | None) -> list[Problem]:
+        owned_rows: set[int] = set()
+        owned_cells: dict[str | None, set[int]] = {}
+        for pos, column, _, _, _, owns in self._chunks:
+            if owns == "row":
+                owned_rows.update(pos.tolist())
+            elif owns == "cell":
+                owned_cells.setdefault(column, set()).update(pos.tolist())
         cells: list[tuple[int, int, int, Problem]] = []
         seq = 0
-        for pos, column, values, expected, order in self._chunks:
+        for pos, column, values, expected, order, owns in self._chunks:
+            skip = owned_cells.get(column, set()) if owns is None else set()
             for i, (p, v) in enumerate(zip(pos.tolist(), values)):
-                if dropped is not None and dropped[p]:
+                if (dropped is not None and dropped[p]) or p in skip or (owns != "row" and p in owned_rows):
                     continue
                 exp = expected if isinstance(expected, str) else expected[i]
                 if isinstance(v, float) and v != v:  # NaN: a blank cell
@@ -242,6 +265,8 @@ class _Raw(NamedTuple):
     line_offset: int | None
     row: pd.Series | None  # the ``row`` column of a canonical frame
     problems: Sequence[Problem] = ()  # found while locating the table (a unit note above it)
+    #: Each row's line where it is not row + line_offset (quoted line breaks); asked only to report problems.
+    lines: Callable[[], Sequence[int] | None] | None = None
 
 
 def _header_text(h: Any) -> str:
@@ -250,7 +275,8 @@ def _header_text(h: Any) -> str:
     return h if isinstance(h, str) else str(h)
 
 
-def _from_frame(df: pd.DataFrame, source: str, line_offset: int | None, problems: Sequence[Problem] = ()) -> _Raw:
+def _from_frame(df: pd.DataFrame, source: str, line_offset: int | None, problems: Sequence[Problem] = (),
+                lines: Callable[[], Sequence[int] | None] | None = None) -> _Raw:
     marked = df.attrs.get(ATTR) == MARK
     headers, columns, row = [], [], None
     for i in range(df.shape[1]):
@@ -262,7 +288,7 @@ def _from_frame(df: pd.DataFrame, source: str, line_offset: int | None, problems
             continue
         headers.append(_header_text(h))
         columns.append(df.iloc[:, i].reset_index(drop=True))
-    return _Raw(headers, columns, len(df), source, line_offset, row, problems)
+    return _Raw(headers, columns, len(df), source, line_offset, row, problems, lines)
 
 
 def _unreadable(source: str, value: Any, expected: str) -> InputError:
@@ -359,7 +385,11 @@ def _score(headers: list[str]) -> tuple[int, int]:
     return len(keys), len(known)
 
 
-def _find_header(grid: Sequence[Sequence[Any]], lines: Sequence[int], source: str, merged: bool) -> _HeaderRow:
+Merge = tuple[int, int, int, int]  # 0-based first row, first column, last row, last column
+
+
+def _find_header(grid: Sequence[Sequence[Any]], lines: Sequence[int], source: str,
+                 merges: Sequence[Merge] | None) -> _HeaderRow:
     """Find the header row among the first rows of a file (``grid``, merged cells already filled).
 
     Bureau sheets put a title, a blank row or a unit note above the table, and
@@ -369,13 +399,15 @@ def _find_header(grid: Sequence[Sequence[Any]], lines: Sequence[int], source: st
     and a two-row reading beats the one-row reading above it on a tie only when
     every cell of its lower row took part. A flat file's first row is therefore
     its header, exactly as before. ``lines`` gives each row's line (CSV) or
-    sheet row (XLSX) number, for messages; ``merged`` says whether merged cells
-    are known (and already filled into ``grid``), as they are in XLSX.
+    sheet row (XLSX) number, for messages; ``merges`` are the merged cells
+    (already filled into ``grid``) where the file says (XLSX), None where it
+    cannot (CSV).
 
     No row naming any key column: one ``InputError`` saying what was looked for
     and which row came closest. A unit note above the table (``单位：万元``) that
     would change a column's numbers is a problem too: it cannot say which
-    columns it applies to, so the unit belongs in their headers.
+    columns it applies to, so the unit belongs in their headers. So is a row
+    above the header that reads as a header itself (``_second_headers``).
     """
     width = max((len(r) for r in grid), default=0)
     texts = [_texts_of(r, width) for r in grid]
@@ -385,7 +417,7 @@ def _find_header(grid: Sequence[Sequence[Any]], lines: Sequence[int], source: st
             continue
         readings = [(row, 0, r)]
         if r > 0 and any(texts[r - 1]):
-            readings.append((*_combine(texts[r - 1], row, not merged), r - 1))
+            readings.append((*_combine(texts[r - 1], row, merges is None), r - 1))
         for headers, whole, top in readings:
             keys, known = _score(headers)
             rank = (keys, known, whole)
@@ -395,7 +427,34 @@ def _find_header(grid: Sequence[Sequence[Any]], lines: Sequence[int], source: st
         raise _no_header(texts, lines, source)
     _, top, r, headers = best
     headers = headers[:max(len(grid[i]) for i in range(top, r + 1))]  # a CSV line longer than these is an error
-    return _HeaderRow(headers, r + 1, _unit_notes(texts[:top], headers))
+    return _HeaderRow(headers, r + 1, _second_headers(texts, top, lines, merges) + _unit_notes(texts[:top], headers))
+
+
+def _names_key(text: str) -> bool:
+    target, _ = _recognised(text) if text else (None, False)
+    return target is not None and target.column in _KEY_NAMES
+
+
+def _second_headers(texts: list[list[str]], top: int, lines: Sequence[int], merges: Sequence[Merge] | None
+                    ) -> list[Problem]:
+    """Problems for rows above the chosen header that read as a header too (name a key column).
+
+    An older, shorter header over a first block of rows, or a second table
+    stacked under a first: the rows between would be skipped as titles. A row
+    whose key cells are merged down into the header (a third header row of a
+    merged block) is part of the header, not a second one.
+    """
+    found = []
+    for i in range(top):
+        keys = [c for c, text in enumerate(texts[i]) if _names_key(text)]
+        if not keys or (merges and all(any(r0 <= i and r1 >= top and c0 <= c <= c1 for r0, c0, r1, c1 in merges)
+                                       for c in keys)):
+            continue
+        found.append(Problem(None, None, [t for t in texts[i] if t],
+                             f"one header line: line {lines[i]} reads as a second header line, above the header "
+                             f"on line {lines[top]}, and the rows between would be skipped as titles; delete one "
+                             f"header, or split the file into one table per header"))
+    return found
 
 
 def _no_header(texts: list[list[str]], lines: Sequence[int], source: str) -> InputError:
@@ -455,75 +514,289 @@ def _is_text_header(header: str) -> bool:
 def _csv_head(path: Path, encoding: str) -> tuple[list[list[str]], list[int]]:
     """The first ``HEADER_SCAN + 1`` records and the line each starts on (a quoted cell may span lines)."""
     rows: list[list[str]] = []
-    lines: list[int] = []
-    with path.open(encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh)
-        for row in itertools.islice(reader, HEADER_SCAN + 1):
-            lines.append(reader.line_num - sum(c.count("\n") for c in row))
-            rows.append(row)
+    with path.open(encoding=encoding, newline="") as fh, _field_limit(path):
+        lines = list(_record_starts(csv.reader(fh), rows, HEADER_SCAN + 1))
     return rows, lines
 
 
+@contextlib.contextmanager
+def _field_limit(path: Path) -> Iterator[None]:
+    """The csv module's field limit (131,072 characters) raised to the file's size while it is read, then put back.
+
+    A long cell (a note, a pasted text) would otherwise refuse a valid file;
+    pandas has no such limit. No field is longer than the file.
+    """
+    before = csv.field_size_limit()
+    csv.field_size_limit(max(before, min(path.stat().st_size + 1, 2**31 - 1)))  # a C long on every platform
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
+def _record_starts(reader: Any, rows: list | None = None, limit: int | None = None) -> Iterator[int]:
+    """The line each record of ``reader`` starts on: one after the line the previous one ended on.
+
+    ``line_num`` counts the lines the reader took (CR LF, LF or a bare CR
+    ends one, inside quotes too), so this holds below any quoted line break.
+    """
+    end = 0
+    for row in itertools.islice(reader, limit):
+        if rows is not None:
+            rows.append(row)
+        yield end + 1
+        end = reader.line_num
+
+
+def _row_lines(path: Path, encoding: str, skip: int, n: int, first: int) -> list[int] | None:
+    """The line of each of the ``n`` data rows below ``skip`` records, when quoted cells span lines.
+
+    None when the file has one line per record (row ``r`` is on line
+    ``first + r``), found by counting line ends; otherwise the file is read
+    again record by record. Called only to report problems.
+    """
+    data = path.read_bytes()
+    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    if ends + (not data.endswith((b"\n", b"\r"))) <= first - 1 + n:
+        return None
+    with path.open(encoding=encoding, newline="") as fh, _field_limit(path):
+        starts = list(itertools.islice(_record_starts(csv.reader(fh)), skip, skip + n))
+    return starts if len(starts) == n else None
+
+
 def _read_csv(path: Path, source: str) -> _Raw:
-    failure: Exception | None = None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            grid, lines = _csv_head(path, encoding)
-            if len(grid) <= HEADER_SCAN and not any(c.strip() for r in grid for c in r):
-                break  # empty, or blank lines only
-            found = _find_header(grid[:HEADER_SCAN], lines, source, merged=False)
-            names = [f"c{i}" for i in range(len(found.headers))]
-            with warnings.catch_warnings():
-                # a line with more fields than the header: pandas would drop the extra ones with a warning
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                data = pd.read_csv(
-                    path, header=None, skiprows=found.skip, names=names, index_col=False, encoding=encoding,
-                    dtype={name: str for name, h in zip(names, found.headers) if _is_text_header(h)},
-                    keep_default_na=False, na_values=[""], skip_blank_lines=False, low_memory=False,
-                )
-            data.columns = found.headers
-            offset = lines[found.skip] if found.skip < len(lines) else lines[-1] + 1
-            return _from_frame(data, source, offset, found.problems)
-        except UnicodeDecodeError as exc:
-            failure = exc
-        except InputError:
-            raise
-        except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error) as exc:
-            raise _unreadable(source, str(exc).strip(),
-                              "a readable CSV file (as many fields on every line as in the header)") from exc
-    if failure is not None:
-        raise _unreadable(source, str(failure),
-                          "a CSV file in UTF-8 (with or without BOM) or GB18030/GBK") from failure
-    return _from_frame(pd.DataFrame(), source, 2)
+    """A CSV file in UTF-8 or, if not that, GB18030 — decided on the whole file, never line by line silently.
+
+    The UTF-8 reading decodes every byte (the header scan its lines, pandas
+    every field), so a file it reads is UTF-8 throughout and costs nothing
+    more. Otherwise every line must be GB18030 (``_encoding_problems``).
+    """
+    try:
+        return _read_csv_as(path, source, "utf-8-sig")
+    except UnicodeDecodeError:
+        data = path.read_bytes()
+    found = _encoding_problems(data, check_gb=False)
+    if found:
+        raise InputError(found, source=source)
+    try:
+        return _read_csv_as(path, source, "gb18030")
+    except UnicodeDecodeError as exc:
+        raise InputError(_encoding_problems(data, check_gb=True)
+                         or [Problem(None, None, str(exc), ENCODINGS)], source=source) from exc
+
+
+ENCODINGS = "text in UTF-8 (with or without BOM) or GB18030/GBK"
+
+
+def _read_csv_as(path: Path, source: str, encoding: str) -> _Raw:
+    try:
+        grid, lines = _csv_head(path, encoding)
+        if len(grid) <= HEADER_SCAN and not any(c.strip() for r in grid for c in r):
+            return _from_frame(pd.DataFrame(), source, 2)  # empty, or blank lines only
+        found = _find_header(grid[:HEADER_SCAN], lines, source, None)
+        names = [f"c{i}" for i in range(len(found.headers))]
+        with warnings.catch_warnings():
+            # a line with more fields than the header: pandas would drop the extra ones with a warning
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            data = pd.read_csv(
+                path, header=None, skiprows=found.skip, names=names, index_col=False, encoding=encoding,
+                dtype={name: str for name, h in zip(names, found.headers) if _is_text_header(h)},
+                keep_default_na=False, na_values=[""], skip_blank_lines=False, low_memory=False,
+            )
+        data.columns = found.headers
+        offset = lines[found.skip] if found.skip < len(lines) else lines[-1] + 1
+        return _from_frame(data, source, offset, found.problems,
+                           lambda: _row_lines(path, encoding, found.skip, len(data), offset))
+    except (UnicodeDecodeError, InputError):
+        raise
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error) as exc:
+        raise _unreadable(source, str(exc).strip(),
+                          "a readable CSV file (as many fields on every line as in the header)") from exc
+
+
+def _encoding_problems(data: bytes, check_gb: bool) -> list[Problem]:
+    """Problems with the encoding of a file that is not UTF-8 throughout, naming the lines.
+
+    Decoding such a file as GB18030 would turn the UTF-8 lines of a file joined
+    from two exports into mojibake (东区 -> 涓滃尯) without a word; so each line
+    with non-ASCII bytes is judged on its own, and a file mixing the two is
+    refused. Lines are told apart from one decoding of the whole file with
+    U+FFFD for what is not UTF-8 (no exception per line); GB18030 itself is
+    left to pandas' reading, and looked at line by line (``check_gb``) only
+    when that fails, or to name the lines of a mixed file. (Neither
+    encoding's multi-byte sequences hold a CR or LF byte, so lines can be
+    judged apart.) A BOM says the file means to be UTF-8.
+    """
+    text = data.decode("utf-8", "replace")
+    if "\r" in text:  # lines end at CR LF, LF or CR, as the CSV reader and bytes.splitlines() have them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    wide = [i for i, line in enumerate(lines) if not line.isascii()]
+    other = [i for i in wide if "\ufffd" in lines[i]]
+    literal = b"\xef\xbf\xbd" in data
+    raw = data.splitlines() if (check_gb or literal or len(other) < len(wide)) else []
+    if literal:  # a U+FFFD the file itself holds is UTF-8, not a replacement
+        other = [i for i in other if lines[i].count("\ufffd") != raw[i].count(b"\xef\xbf\xbd")]
+    if not other:  # pragma: no cover - every line is UTF-8, yet the file did not read as UTF-8
+        return [Problem(None, None, None, f"{ENCODINGS}: the file reads as UTF-8 line by line, not as a whole")]
+    if not check_gb and len(other) == len(wide):
+        return []  # no line is UTF-8: GB18030, which pandas' reading will confirm
+    utf8 = sorted(set(wide) - set(other))
+    gb = [i for i in other if _decodes(raw[i], "gb18030")]
+    found = [(i + 1, _shown(raw[i]), f"{ENCODINGS}: line {i + 1} is neither") for i in sorted(set(other) - set(gb))]
+    if utf8 and gb:
+        by = {"UTF-8": utf8, "GB18030/GBK": gb}
+        major, minor = ("UTF-8", "GB18030/GBK") if data.startswith(b"\xef\xbb\xbf") or len(utf8) >= len(gb) \
+            else ("GB18030/GBK", "UTF-8")
+        n = len(by[major])
+        found += [(i + 1, _shown(raw[i].decode("utf-8" if minor == "UTF-8" else "gb18030")),
+                   f"{major} like the file's other {n} line{'s' if n > 1 else ''} of non-ASCII text: line {i + 1} "
+                   f"is {minor} (a file joined from two exports?); save the whole file again in one encoding")
+                  for i in by[minor]]
+    return [Problem(None, None, value, expected) for _, value, expected in sorted(found)]
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _shown(text: Any, width: int = 80) -> Any:
+    """A line as shown in a message: cut to ``width`` characters (or bytes)."""
+    return text if len(text) <= width else text[:width] + ("…" if isinstance(text, str) else b"...")
+
+
+#: Cells a sheet may span, rows x columns as read (openpyxl pads each row to the used range):
+#: 1,048,576 rows, the most a sheet holds, by 64 columns. A national sheet (~25 columns) reads,
+#: a province's (~20,000 rows) is far below; a stray cell at XFD1048576 (17 billion cells once
+#: padded, from a file of 1.5 KB) is refused before it takes the machine's memory.
+XLSX_MAX_CELLS = 1_048_576 * 64
+#: Bytes a workbook's parts may expand to in all: a national sheet of 1,048,576 rows x 25 columns
+#: is about 1.2 GB of XML. zipfile reads no part past its declared size, so this bounds what is read.
+XLSX_MAX_BYTES = 4 * 2**30
+#: How many times a part over XLSX_RATIO_FROM bytes may expand: real sheets compress 5-20x (7.8x
+#: the benchmark panel, 15x a sheet of one row repeated); a zip bomb, a tiny file expanding hugely,
+#: about 1000x.
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM = 16 * 2**20
+
+
+def _check_archive(path: Path, source: str) -> None:
+    """Refuse a workbook whose parts would expand past reason before openpyxl opens any (it reads
+    the shared strings whole, and the sheet's XML is streamed through twice)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # load_workbook says what is wrong with it
+    total = sum(p.file_size for p in parts)
+    if total > XLSX_MAX_BYTES:
+        raise _unreadable(source, f"{total:,} bytes", f"a workbook whose parts expand to at most "
+                          f"{XLSX_MAX_BYTES:,} bytes (a zip bomb?)")
+    for part in parts:
+        if part.file_size > XLSX_RATIO_FROM and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1):
+            raise _unreadable(source, f"{part.filename}: {part.compress_size:,} bytes expanding to "
+                              f"{part.file_size:,}", f"parts that expand at most {XLSX_MAX_RATIO} times, as "
+                              f"spreadsheets do (a zip bomb?)")
+
+
+def _too_big(source: str, title: str, cells: int, ref: str) -> InputError:
+    return _unreadable(source, f"{ref} ({cells:,} cells)",
+                       f"a used range of at most {XLSX_MAX_CELLS:,} cells on sheet {title!r}: delete what lies "
+                       f"beyond the table (Ctrl+End goes to its last cell), or split the sheet")
+
+
+def _corner(rows: int, columns: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    try:
+        return f"A1:{get_column_letter(max(columns, 1))}{rows}"
+    except ValueError:  # past XFD: a file no spreadsheet wrote
+        return f"{rows} rows x {columns} columns"
+
+
+def _sheet_rows(ws: Any, source: str) -> list[tuple]:
+    """The sheet's rows as read, bounded by XLSX_MAX_CELLS.
+
+    The used range its ``<dimension>`` gives is checked up front; then the
+    dimension is dropped, so that one smaller than the data (some writers get
+    it wrong) cannot cut rows or columns off, and the cells are counted while
+    read, so that a dimension that lies, or none, cannot pad past the limit.
+    """
+    if ws.max_row and ws.max_column and ws.max_row * ws.max_column > XLSX_MAX_CELLS:
+        raise _too_big(source, ws.title, ws.max_row * ws.max_column, _corner(ws.max_row, ws.max_column))
+    ws.reset_dimensions()
+    rows: list[tuple] = []
+    width = 0
+    for row in ws.iter_rows(min_row=1, min_col=1, values_only=True):
+        rows.append(row or ())  # a missing row comes as one shared list
+        if len(row) > width:
+            width = len(row)
+        if len(rows) * width > XLSX_MAX_CELLS:
+            raise _too_big(source, ws.title, len(rows) * width, _corner(len(rows), width))
+    return rows
 
 
 _MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
+_SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>|<(?:[A-Za-z_][\w.-]*:)?sheetData\s*/>")
 
 
-def _merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
-    """0-based (first row, first column, last row, last column) of the sheet's merged cells.
+def _merged_ranges(ws: Any, n_rows: int, source: str) -> list[Merge]:
+    """0-based (first row, first column, last row, last column) of the sheet's merged cells over its rows.
 
     openpyxl's read-only mode, several times faster than the full one, skips
     ``<mergeCells>``; it follows the cell data in the sheet's XML, so one scan
-    of that part finds them. Without it (another openpyxl) no cell is filled,
-    and a header that needed the fill is reported as missing, not guessed.
+    of that part, in chunks, finds them. Without it (another openpyxl) no cell
+    is filled, and a header that needed the fill is reported as missing, not
+    guessed. Filling counts toward XLSX_MAX_CELLS: a range over the whole
+    sheet would otherwise pad every row to 16,384 columns.
     """
     from openpyxl.utils.cell import range_boundaries
 
     opener = getattr(ws, "_get_source", None)
     if opener is None:  # pragma: no cover - openpyxl internals changed
         return []
+    out, area = [], 0
     with opener() as fh:
-        data = fh.read()
-    tail = data[max(0, data.rfind(b"sheetData>")):]
-    out = []
-    for ref in _MERGE_CELL.findall(tail):
-        c0, r0, c1, r1 = range_boundaries(ref.decode("ascii"))
-        out.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
+        for ref in _merge_refs(fh):
+            c0, r0, c1, r1 = range_boundaries(ref.decode("ascii"))
+            if r0 > n_rows:
+                continue
+            area += (min(r1, n_rows) - r0 + 1) * (c1 - c0 + 1)
+            if area > XLSX_MAX_CELLS:
+                raise _too_big(source, ws.title, area, f"merged cells such as {ref.decode('ascii')}")
+            out.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
     return out
 
 
-def _fill_merged(rows: list[Any], merged: list[tuple[int, int, int, int]], first: int = 0,
+def _merge_refs(fh: Any, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """The ``ref`` of each ``<mergeCell>`` after the sheet's cell data, read chunk by chunk (never whole)."""
+    carry, after = b"", False
+    while True:
+        data = fh.read(chunk)
+        buf = carry + data
+        if not after:
+            at = buf.rfind(b"sheetData")  # a fast scan; the pattern only where the name is
+            end = _SHEET_DATA_END.search(buf, max(0, at - 64)) if at >= 0 else None
+            if end is None:
+                carry = buf[-64:]  # a closing tag cut in two
+                if not data:
+                    return
+                continue
+            after, buf = True, buf[end.end():]
+        cut = buf.rfind(b">") + 1 if data else len(buf)
+        yield from _MERGE_CELL.findall(buf, 0, cut)
+        carry = buf[cut:][-256:]  # a tag cut in two (no mergeCell is longer)
+        if not data:
+            return
+
+
+def _fill_merged(rows: list[Any], merged: list[Merge], first: int = 0,
                  columns: Sequence[bool] | None = None) -> None:
     """Give every cell of a merged range the value of its top-left cell, in place.
 
@@ -557,6 +830,7 @@ def _read_xlsx(path: Path, source: str, sheet: str | int | None) -> _Raw:
     """
     from openpyxl import load_workbook
 
+    _check_archive(path, source)
     try:
         wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except FileNotFoundError:
@@ -571,8 +845,10 @@ def _read_xlsx(path: Path, source: str, sheet: str | int | None) -> _Raw:
             raise _unreadable(source, sheet, f"a sheet named or numbered {sheet!r} (the workbook has {names})"
                               ) from exc
         try:
-            rows: list[Any] = list(ws.iter_rows(min_row=1, min_col=1, values_only=True))
-            merged = _merged_ranges(ws)
+            rows: list[Any] = _sheet_rows(ws, source)
+            merged = _merged_ranges(ws, len(rows), source)
+        except InputError:
+            raise
         except Exception as exc:  # a damaged sheet part
             raise _unreadable(source, f"{type(exc).__name__}: {exc}", "a readable .xlsx workbook") from exc
     finally:
@@ -583,7 +859,7 @@ def _read_xlsx(path: Path, source: str, sheet: str | int | None) -> _Raw:
         return _from_frame(pd.DataFrame(), source, 2)
     grid = [list(r) for r in rows[:HEADER_SCAN]]
     _fill_merged(grid, merged)
-    found = _find_header(grid, range(1, HEADER_SCAN + 1), source, merged=True)
+    found = _find_header(grid, range(1, HEADER_SCAN + 1), source, merged)
     body = rows[found.skip:]
     _fill_merged(body, [(r0 - found.skip, c0, r1 - found.skip, c1) for r0, c0, r1, c1 in merged],
                  columns=[_is_text_header(h) for h in found.headers])
@@ -633,17 +909,83 @@ _NUMBER = re.compile(
     r"^(?P<num>[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
     r"\s*(?P<unit>.*)$"
 )
-OK, NOT_A_NUMBER, BAD_UNIT = 0, 1, 2
+OK, NOT_A_NUMBER, BAD_UNIT, FOREIGN = 0, 1, 2, 3  # FOREIGN: neither text nor a number, reported already
 
 
 def _is_numeric(dtype: Any) -> bool:
     return getattr(dtype, "kind", "O") in "iuf" and not isinstance(dtype, pd.CategoricalDtype)
 
 
+#: What ``infer_dtype`` calls an object column of text, real numbers and blanks only.
+_PLAIN_KINDS = frozenset({"string", "integer", "floating", "mixed-integer-float", "empty"})  # not "decimal": sNaN
+#: Dtypes none of whose cells is text or a real number, by ``dtype.kind``.
+_FOREIGN_KINDS = {"b": "a boolean (TRUE or FALSE)", "c": "a complex number", "M": "a date or time",
+                  "m": "a duration"}
+_BLANK_TYPES = (type(None), type(pd.NA), type(pd.NaT))
+
+
+def _what(t: type) -> str | None:
+    """How to name a cell of type ``t`` that is neither text nor a real number (None: it is one, or blank)."""
+    if issubclass(t, (bool, np.bool_)):  # before int: True is an int to Python
+        return _FOREIGN_KINDS["b"]
+    if issubclass(t, np.timedelta64):  # before int: numpy's is a signed integer
+        return _FOREIGN_KINDS["m"]
+    if issubclass(t, _BLANK_TYPES) or issubclass(t, (str, int, float, Decimal, np.integer, np.floating)):
+        return None
+    for types, what in (((complex, np.complexfloating), "a complex number"), ((list, tuple, np.ndarray), "a list"),
+                        ((Mapping,), "a dict"), ((set, frozenset), "a set"),
+                        ((bytes, bytearray, memoryview), "bytes"),
+                        ((datetime.date, datetime.time, np.datetime64), _FOREIGN_KINDS["M"]),
+                        ((datetime.timedelta,), _FOREIGN_KINDS["m"])):
+        if issubclass(t, types):
+            return what
+    return f"an object ({t.__name__})"
+
+
+def _foreign(s: pd.Series) -> list[tuple[np.ndarray, str]]:
+    """Cells that are neither text nor a real number, as (mask, what they are) per kind.
+
+    Left alone, a boolean would be 1 or 0 students, a complex number its real
+    part, a list, dict or set would crash the hashing of distinct values, and
+    bytes or an object would become their repr. Decided by the dtype where it
+    says (numbers, text, bool, complex, dates), by the categories of a
+    categorical, and for an object column only when ``infer_dtype`` finds
+    something besides text and numbers: then by each cell's type (a C loop),
+    judged once per distinct type. (Distinct values would not do: ``True == 1``.)
+    """
+    dtype = s.dtype
+    if _is_numeric(dtype) or isinstance(dtype, pd.StringDtype):
+        return []
+    if isinstance(dtype, pd.CategoricalDtype):
+        found = _foreign(pd.Series(dtype.categories))
+        codes = s.cat.codes.to_numpy()
+        return [((codes >= 0) & bad[np.maximum(codes, 0)], what) for bad, what in found]
+    kind = getattr(dtype, "kind", "O")
+    if kind in _FOREIGN_KINDS:
+        return [(s.notna().to_numpy(), _FOREIGN_KINDS[kind])]
+    values = s.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) in _PLAIN_KINDS:
+        return []
+    codes, types = pd.factorize(np.frompyfunc(type, 1, 1)(values))
+    masks: dict[str, np.ndarray] = {}
+    for i, t in enumerate(types):
+        what, mask = _what(t), codes == i
+        if what is None and issubclass(t, Decimal):  # a signalling NaN, the one Decimal that cannot be hashed
+            mask[mask] = [v.is_snan() for v in values[mask]]  # Decimal cells only
+            what = "a signalling NaN"
+        if what is not None and mask.any():
+            masks[what] = masks[what] | mask if what in masks else mask
+    return [(mask, what) for what, mask in masks.items()]
+
+
 def _parse_numbers(values: pd.Series, factor: float, unit: str | None, suffix: str | None
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Parse distinct cell values (object Series): canonical floats and OK / NOT_A_NUMBER / BAD_UNIT."""
-    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan) * factor
+    try:
+        out = pd.to_numeric(values, errors="coerce")
+    except OverflowError:  # errors="coerce" does not cover an int beyond any float
+        out = pd.to_numeric(values.map(_capped), errors="coerce")
+    out = out.to_numpy(dtype="float64", na_value=np.nan) * factor
     code = np.zeros(len(values), dtype=np.int8)
     rest = np.flatnonzero(np.isnan(out))
     if len(rest) == 0:
@@ -679,6 +1021,37 @@ def _parse_numbers(values: pd.Series, factor: float, unit: str | None, suffix: s
     return out, code
 
 
+def _missing(s: pd.Series, text: bool = False) -> np.ndarray:
+    """Which cells of a column that is not parsed are blank (None, NaN, NaT; with ``text`` also "  ").
+
+    pandas' ``isna`` compares a ``Decimal('sNaN')`` and the comparison traps;
+    then each cell is judged on its own (that column only), and a cell that
+    cannot be judged is not blank.
+    """
+    try:
+        blank = s.isna().to_numpy()
+        return blank | (s.astype(str).str.strip() == "").to_numpy() if text else blank
+    except ArithmeticError:
+        return np.array([_na(v) or (text and not str(v).strip()) for v in s.tolist()], dtype=bool)
+
+
+def _na(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (ArithmeticError, TypeError, ValueError):  # a signalling NaN, or a list of several cells
+        return False
+
+
+def _capped(v: Any) -> Any:
+    """An int too large for a float as ±inf, a number no school has, which the range checks refuse."""
+    if isinstance(v, int):
+        try:
+            float(v)
+        except OverflowError:
+            return math.inf if v > 0 else -math.inf
+    return v
+
+
 def _numbers(s: pd.Series, factor: float = 1.0, unit: str | None = None, suffix: str | None = None
              ) -> tuple[np.ndarray, np.ndarray | None]:
     """Values of a numeric column as float64 (NaN: blank) and per-cell codes (None: all fine)."""
@@ -687,8 +1060,11 @@ def _numbers(s: pd.Series, factor: float = 1.0, unit: str | None = None, suffix:
         return (v * factor if factor != 1.0 else v), None
     if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in (
             "integer", "floating", "mixed-integer-float", "empty", "decimal"):
-        v = s.to_numpy(dtype="float64", na_value=np.nan)
-        return (v * factor if factor != 1.0 else v), None
+        try:
+            v = s.to_numpy(dtype="float64", na_value=np.nan)
+            return (v * factor if factor != 1.0 else v), None
+        except OverflowError:  # an int beyond any float: parsed one distinct value at a time below
+            pass
     codes, uniques = pd.factorize(s)
     u = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
     uv, ucode = _parse_numbers(u, factor, unit, suffix)
@@ -706,8 +1082,6 @@ def _texts(values: np.ndarray) -> list[str]:
     for v in values:  # distinct values of a column that mixes numbers and text: rare and short
         if isinstance(v, (float, np.floating)) and float(v).is_integer():
             out.append(str(int(v)))
-        elif isinstance(v, (bytes, bytearray)):
-            out.append(v.decode("utf-8", "replace"))
         else:
             out.append(str(v))
     return out
@@ -724,9 +1098,13 @@ def _text_codes(s: pd.Series, nfkc: bool = False) -> tuple[np.ndarray, pd.Index,
         isinstance(s.dtype, pd.CategoricalDtype) and s.cat.categories.dtype == "str")
     if isinstance(uniques, (pd.Categorical, pd.CategoricalIndex)):
         uniques = pd.Index(np.asarray(uniques), dtype=uniques.categories.dtype)
-    if _is_numeric(uniques.dtype):
-        if uniques.dtype.kind == "f" and np.all(np.mod(uniques.to_numpy(), 1) == 0):
-            uniques = uniques.astype("int64")
+    if _is_numeric(uniques.dtype) and uniques.dtype.kind == "f":
+        v = uniques.to_numpy(dtype="float64")
+        with np.errstate(invalid="ignore"):
+            ints = bool(np.all((np.mod(v, 1) == 0) & (np.abs(v) < 2.0**63)))
+        # ids read as numbers: 3101.0 is "3101", one fractional or huge id beside it changing no other
+        text = pd.Index(v.astype(np.int64).astype(str) if ints else _texts(v.astype(object)), dtype="str")
+    elif _is_numeric(uniques.dtype):
         text = pd.Index(uniques.astype(str), dtype="str")
     elif uniques.dtype == "str":
         text = uniques
@@ -795,12 +1173,23 @@ def read_schools(
     header, and in text columns below it: a county merged down its schools).
     No row naming a key column is one ``InputError`` saying what was looked
     for; a unit note above the table (``单位：万元``) that would rescale a
-    column is refused, since it cannot say which columns it means.
+    column is refused, since it cannot say which columns it means, and so is a
+    second header line, above the header or among the rows (two tables in one
+    file). A CSV file is in one encoding, UTF-8 or GB18030, decided on the
+    whole file: lines in both, or in neither, are refused naming them. A
+    workbook is bounded (``XLSX_MAX_CELLS``, ``XLSX_MAX_BYTES``,
+    ``XLSX_MAX_RATIO``), so that a stray cell far out or a zip bomb is refused
+    before it takes the machine's memory.
+
+    A cell must be text or a real number (blank: empty, None, NaN): a boolean,
+    a complex number, a date, a list, bytes or another object is a problem at
+    its cell, never 1 student or its repr. A school has one county in a year.
 
     Blank resource cells stay NaN (missing, never imputed). Wholly blank rows
-    are skipped; ``row`` still counts them, so for a file ``row`` plus the
-    error's ``line_offset`` (2 when the header is the first line) is the line
-    (CSV) or sheet row (XLSX). A ``row`` column is kept only from a frame
+    are skipped; ``row`` still counts them, so for a file the error's
+    ``line(row)`` is the line (CSV) or sheet row (XLSX): ``row`` plus its
+    ``line_offset`` (2 when the header is the first line), unless a quoted
+    cell above spans lines. A ``row`` column is kept only from a frame
     that ``read_schools`` returned (``attrs["eduequity"] == "schools/1"``), so
     ``read_schools(read_schools(x))`` equals ``read_schools(x)``.
 
@@ -836,10 +1225,10 @@ class _Reader:
         for pos, header in enumerate(headers):
             column = self.raw.columns[pos]
             if header.strip() == "":
-                filled = column.notna().to_numpy() & (column.astype(str).str.strip() != "").to_numpy()
-                if filled.any():
+                blank = _missing(column, text=True)
+                if not blank.all():
                     self.p.add(f"(column {pos + 1})", None, "a header for every column that has data")
-                    self.blanks.append(~filled)
+                    self.blanks.append(blank)
                 continue
             target, unit, base = _match(header)
             if target is None and base in IGNORED_HEADERS:
@@ -847,7 +1236,7 @@ class _Reader:
                 continue
             if target is None:
                 self.p.add(header, None, _closest(base))
-                self.blanks.append(column.isna().to_numpy())
+                self.blanks.append(_missing(column))
                 continue
             self.present.add(target)
             if target in first:
@@ -857,7 +1246,7 @@ class _Reader:
                         reported.add(i)
                         self.p.add(headers[i], None, f"one column for {target.label!r}; {headers[other]!r} is one too")
                 self.cols.pop(target, None)
-                self.blanks.append(column.isna().to_numpy())
+                self.blanks.append(_missing(column))
                 continue
             first[target] = pos
             factor = 1.0
@@ -877,7 +1266,7 @@ class _Reader:
                             problem = f"a known unit of {col.unit} (the unit of {target.label!r})"
                 if problem is not None:
                     self.p.add(header, unit, problem)
-                    self.blanks.append(column.isna().to_numpy())
+                    self.blanks.append(_missing(column))
                     continue
             self.cols[target] = (pos, factor)
 
@@ -892,12 +1281,30 @@ class _Reader:
         return self.raw.headers[self.cols[t][0]] if t in self.cols else t.label
 
     def cells(self, where: np.ndarray, name: str, expected: str | Sequence[str], section: str | None = None,
-              value: bool = True) -> None:
+              value: bool = True, owns: str | None = None) -> None:
         """A problem on each selected row of a column, with the cell as written in the input."""
         t = _Target(name, section)
         raw = self.series(name, section) if (value and t in self.cols) else None
         order = self.cols[t][0] if t in self.cols else 1 << 20
-        self.p.cells(where, self.header(name, section), raw, expected, order)
+        self.p.cells(where, self.header(name, section), raw, expected, order, owns)
+
+    def checked(self, name: str, section: str | None, want: str) -> tuple[pd.Series, np.ndarray | None]:
+        """The column with its cells that are neither text nor a number reported and blanked, and where they are.
+
+        Each such cell is one problem (``want``, not a boolean / a list …); it
+        owns its cell, so "not a number" or "required" is not said of it too.
+        """
+        s = self.series(name, section)
+        found = _foreign(s)
+        if not found:
+            return s, None
+        bad = np.zeros(self.n, dtype=bool)
+        for mask, what in found:
+            self.cells(mask, name, f"{want}, not {what}", section, owns="cell")
+            bad |= mask
+        clean = s.to_numpy(dtype=object, copy=True)
+        clean[bad] = None
+        return pd.Series(clean, dtype=object), bad
 
     # -- columns ------------------------------------------------------------------------------
 
@@ -906,9 +1313,12 @@ class _Reader:
         """float64 values (NaN: blank or bad) and the parse codes (None: no bad cell)."""
         if not self.has(name, section):
             return np.full(self.n, np.nan), None
-        pos, factor = self.cols[_Target(name, section)]
-        s = self.raw.columns[pos]
+        factor = self.cols[_Target(name, section)][1]
+        s, foreign = self.checked(name, section, "a number")
         values, codes = _numbers(s, factor, BY_NAME[name].unit, suffix)
+        if foreign is not None:
+            codes = np.zeros(self.n, dtype=np.int8) if codes is None else codes
+            codes[foreign] = FOREIGN
         blank = np.isnan(values)
         if codes is not None:
             blank &= codes == OK
@@ -920,8 +1330,9 @@ class _Reader:
     def text_column(self, name: str, nfkc: bool = False) -> tuple[np.ndarray, pd.Index, bool] | None:
         if not self.has(name):
             return None
-        codes, uniques, unchanged = _text_codes(self.series(name), nfkc)
-        self.blanks.append(codes < 0)
+        s, foreign = self.checked(name, None, "text")
+        codes, uniques, unchanged = _text_codes(s, nfkc)
+        self.blanks.append(codes < 0 if foreign is None else (codes < 0) & ~foreign)
         return codes, uniques, unchanged
 
     def spreadsheet_errors(self, name: str, got: tuple[np.ndarray, pd.Index, bool]) -> None:
@@ -970,6 +1381,32 @@ class _Reader:
         self.cells(out == -2, name, expected)
         return out
 
+    def header_lines(self, bad_year: np.ndarray) -> None:
+        """Data rows that are a header line (a second table below the first, exports joined): one problem each.
+
+        Such a row is neither data nor to be dropped. Only rows whose year is
+        not a year are looked at: those whose year cell names a key column, and
+        at least one other cell too. Its problem owns the row, so its cells are
+        not reported one by one as bad numbers and levels.
+        """
+        pos = np.flatnonzero(bad_year)
+        if not len(pos):
+            return
+        codes, uniques = pd.factorize(self.series("year").iloc[pos])
+        named = np.array([_names_key(_header_text(u).strip()) for u in uniques.tolist()], dtype=bool)
+        if not named.any():
+            return
+        pos = pos[(codes >= 0) & named[np.maximum(codes, 0)]]
+        lines, cells = [], []
+        for r in pos.tolist():  # header-like rows only: a few
+            row = [_header_text(c.iloc[r]).strip() for c in self.raw.columns]
+            if sum(map(_names_key, row)) >= 2:
+                lines.append(r)
+                cells.append([t for t in row if t])
+        self.p.rows(np.asarray(lines, dtype=np.int64), cells,
+                    "a data row, not a header line (a second table below the first, or exports joined); delete "
+                    "the line, or split the file into one table per header")
+
     def given_rows(self) -> np.ndarray:
         """``row`` of a canonical frame, or input positions."""
         if self.raw.row is None:
@@ -1008,6 +1445,7 @@ class _Reader:
         if self.has("year"):
             self.cells(year_blank, "year", "a year (required)")
             self.cells(~year_ok & ~year_blank, "year", f"a whole-number year from {YEAR_MIN} to {YEAR_MAX}")
+            self.header_lines(~year_ok & ~year_blank & (True if ycodes is None else ycodes != FOREIGN))
         county = self.text_column("county")
         if county is not None:
             self.cells(county[0] < 0, "county", "a county name (required)")
@@ -1066,7 +1504,7 @@ class _Reader:
                 if self.has(name, sec):
                     per_section[name, sec] = self.resource(name, sec)
             if self.has(name, "senior"):  # accepted and not used: senior is not compulsory education
-                self.blanks.append(self.series(name, "senior").isna().to_numpy())
+                self.blanks.append(_missing(self.series(name, "senior")))
 
         # optional columns
         categories = {name: self.categorical(name) for name in ("school_type", "ownership", "sponsor")
@@ -1107,11 +1545,12 @@ class _Reader:
                 src, kind, lvl = src[order], kind[order], lvl[order]
 
         if sid is not None:
-            self.duplicates(rows, src, lvl, year, year_ok, sid)
+            self.keys(rows, src, lvl, year, year_ok, sid, county)
 
         found = p.build(rows, dropped) if p else []
         if found:
-            raise InputError(found, source=self.raw.source, line_offset=self.raw.line_offset)
+            raise InputError(found, source=self.raw.source, line_offset=self.raw.line_offset,
+                             lines=self.raw.lines() if self.raw.lines is not None else None)
 
         # the canonical frame
         def take(a: np.ndarray) -> np.ndarray:
@@ -1224,8 +1663,15 @@ class _Reader:
         emit[:, 1] = good & (n0[:, 1] > 0) & ~np.isnan(w[:, 1])
         return shares, emit
 
-    def duplicates(self, rows, src, lvl, year, year_ok, sid) -> None:
-        """Every section whose (year, school_id, level) is not unique; one factorized key, one duplicated()."""
+    def keys(self, rows, src, lvl, year, year_ok, sid, county) -> None:
+        """The checks across rows: (year, school_id, level) unique, and one county per school in a year.
+
+        One packed int key per section, (year, school, level), serves both: its
+        groups are the duplicates, and ``key >> 1`` is (year, school), whose
+        groups must each have one county. (A section of a school under another
+        level in another county passes the first check alone.) The usual input,
+        a dense key with neither problem, costs one table (``_clean_keys``).
+        """
         codes, uniques, _ = sid
         whole = src is None  # every row is one section
         s = codes if whole else codes[src]
@@ -1242,30 +1688,52 @@ class _Reader:
         key *= 2
         key += lvl if all_valid else np.maximum(lvl, 0)
         k = key if all_valid else key[valid]
-        k -= k.min()
-        dense = k.max() < 4 * len(k) + 1024  # a dense key: counting is cheaper than hashing
-        if dense:
-            seen = np.zeros(int(k.max()) + 1, dtype=bool)
-            seen[k] = True
-            if np.count_nonzero(seen) == len(k):  # the usual case: no duplicate, nothing to locate
-                return
-        found = np.bincount(k)[k] > 1 if dense else pd.Series(k).duplicated(keep=False).to_numpy()
-        if all_valid:
-            dup = found
-        else:
-            dup = np.zeros(len(key), dtype=bool)
-            dup[valid] = found
-        if not dup.any():
+        k -= k.min() & ~1  # from 0 or 1: a school-year's two levels stay side by side
+        if not all_valid:
+            key[valid] = k
+        c = None if county is None else (county[0] if whole else county[0][src])
+        if k.max() < 4 * len(k) + 1024 and _clean_keys(k, None if c is None else (c if all_valid else c[valid]),
+                                                       0 if county is None else len(county[1])):
             return
-        idx = np.flatnonzero(dup)
-        at = rows[idx if whole else src[idx]]
-        groups = pd.Series(at).groupby(key[idx]).agg(list).to_dict()
+        at = rows if whole else rows[src]
+        self.duplicates(key, valid, at, src)
+        if c is not None:
+            self.one_county(key, valid & (c >= 0), c, at, src, county[1], uniques[s], y)
+
+    def duplicates(self, key, valid, at, src) -> None:
+        """Every section whose (year, school_id, level) is not unique, naming the other rows of its key."""
+        pos = np.flatnonzero(valid)
+        groups, size = _group_codes(key[pos])
+        if size == len(groups):
+            return
+        idx = pos[np.bincount(groups, minlength=size)[groups] > 1]
+        peers = _peers(key[idx], at[idx].tolist())
         expected = []
-        for k, r in zip(key[idx].tolist(), at.tolist()):  # formatting the problem list
-            others = sorted(set(groups[k]) - {r}) or [r]
-            expected.append("a unique (year, school_id, level); the same key is on row"
-                            + ("s " if len(others) > 1 else " ") + ", ".join(map(str, others)))
-        self.cells(idx if whole else src[idx], "school_id", expected)
+        for k, r in zip(key[idx].tolist(), at[idx].tolist()):  # formatting the problem list
+            others = sorted(set(peers[k]) - {r}) or [r]
+            expected.append("a unique (year, school_id, level); the same key is on " + _rows_text(others))
+        self.cells(idx if src is None else src[idx], "school_id", expected)
+
+    def one_county(self, key, valid, c, at, src, counties, schools, y) -> None:
+        """Every section of a school that is in two counties in one year, naming the rows in the other county."""
+        pos = np.flatnonzero(valid)
+        groups, size = _group_codes(key[pos] >> 1)
+        first = np.empty(size, dtype=np.int64)
+        first[groups] = c[pos]
+        split = np.zeros(size, dtype=bool)
+        split[groups[first[groups] != c[pos]]] = True
+        idx = pos[split[groups]]
+        if not len(idx):
+            return
+        ys = key[idx] >> 1
+        names = counties[c[idx]].tolist()
+        peers = _peers(ys, list(zip(at[idx].tolist(), names)))
+        expected = []
+        for k, name, school, year in zip(ys.tolist(), names, schools[idx].tolist(), y[idx].astype(np.int64).tolist()):
+            away = sorted({(o, oc) for o, oc in peers[k] if oc != name})
+            expected.append(f"one county for a school in a year: {school!r} in {year} is on "
+                            + _rows_text([o for o, _ in away]) + f" ({', '.join(dict.fromkeys(oc for _, oc in away))})")
+        self.cells(idx if src is None else src[idx], "county", expected)
 
     def exact_series(self, name: str, identity: bool) -> pd.Series | None:
         """The input column itself when it already is the output (keeps the frame cheap and writable)."""
@@ -1285,3 +1753,43 @@ class _Reader:
 
 def _either(series: pd.Series | None, otherwise) -> Any:
     return otherwise() if series is None else series
+
+
+def _clean_keys(k: np.ndarray, county: np.ndarray | None, n_counties: int) -> bool:
+    """Whether a dense section key (from 0 or 1) has no repeat and no school in two counties in a year.
+
+    One table: slot ``k`` holds its section's county code (-1: empty), in the
+    smallest int that holds them. A repeated key leaves fewer filled slots than
+    sections; and with no repeat a school has at most two sections in a year,
+    in the two slots of one even pair, which must not hold two counties. False
+    means "look closer", not "wrong": it is also said when a county is blank.
+    """
+    if county is not None and county.min() < 0:
+        return False
+    dtype = np.min_scalar_type(-max(n_counties, 1))
+    slot = np.full((int(k.max()) + 2) & ~1, -1, dtype=dtype)
+    slot[k] = 0 if county is None else county.astype(dtype, copy=False)  # cast first: a casting scatter is slow
+    if np.count_nonzero(slot >= 0) != len(k):
+        return False
+    if county is None:
+        return True
+    primary, junior = slot[0::2], slot[1::2]
+    return not np.any((primary != junior) & ((primary | junior) >= 0))  # both filled, two counties
+
+
+def _group_codes(key: np.ndarray) -> tuple[np.ndarray, int]:
+    """Group numbers of an int key and how many groups there are (factorized: problem paths only)."""
+    codes, uniques = pd.factorize(key)
+    return codes, len(uniques)
+
+
+def _peers(keys: np.ndarray, items: Sequence[Any]) -> dict[int, list[Any]]:
+    """The items (rows, or (row, county) pairs) of each key, for messages naming a problem's other rows."""
+    out: dict[int, list[Any]] = {}
+    for k, item in zip(keys.tolist(), items):  # problem rows only
+        out.setdefault(k, []).append(item)
+    return out
+
+
+def _rows_text(rows: Sequence[int]) -> str:
+    return ("rows " if len(rows) > 1 else "row ") + ", ".join(map(str, rows))
