@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import eduequity as ee
-from eduequity.core.rules import Dispersion, PerLevel, SchoolThreshold, Threshold
+from eduequity.criteria import Dispersion, PerLevel, SchoolThreshold, Threshold
 from eduequity.core.schedules import Milestone, PhasedSchedule
 from eduequity.core.serialise import from_toml
 from eduequity.core.standards import load

@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 import eduequity as ee
-from eduequity.core.rules import Dispersion, Recognition, SchoolThreshold
+from eduequity.criteria import Dispersion, Recognition, SchoolThreshold
 from eduequity.core.standards import load
 
 BASIC, QUALITY = "cn.basic-balance-2012", "cn.quality-balance-2017"

@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import eduequity as ee
-from eduequity.core import targets as T
+from eduequity.criteria import target as T
 from eduequity.core.metrics import Metric, read_metrics
 
 SRC = ee.Source("测试〔2020〕1号", "一", "不低于")
@@ -27,7 +27,7 @@ def judge(t, years_values: dict[int, float | None], county="甲县"):
     obs = read_metrics(pd.DataFrame({"year": [y for y, v in years_values.items() if v is not None],
                                      "county": county, "metric": t.metric,
                                      "value": [v for v in years_values.values() if v is not None]}))
-    return T.judge([t], obs, places, "jur").set_index("year")
+    return T.rows([t], obs, places, "jur").set_index("year")
 
 
 BELOW, ABOVE = 0.95 * (1 - 1e-9), 0.95 * (1 + 1e-9)
@@ -79,7 +79,7 @@ def test_jurisdiction_scope_is_judged_once_a_year_under_the_jurisdiction_id():
     t = target(scope="jurisdiction")
     places = pd.DataFrame({"year": [2020, 2020], "county": ["甲县", "乙县"]})
     obs = read_metrics(pd.DataFrame({"year": [2020], "county": ["jur"], "metric": ["m"], "value": [0.97]}))
-    out = T.judge([t], obs, places, "jur")
+    out = T.rows([t], obs, places, "jur")
     assert out[["county", "status"]].values.tolist() == [["jur", "met"]]
 
 
@@ -88,7 +88,7 @@ def test_level_targets_match_only_observations_of_their_level():
     places = pd.DataFrame({"year": [2020], "county": ["甲县"]})
     obs = read_metrics(pd.DataFrame({"year": [2020, 2020], "county": ["甲县", "甲县"], "metric": ["m", "m"],
                                      "level": ["小学", "初中"], "value": [45, 50]}))
-    out = T.judge([t], obs, places, "jur")
+    out = T.rows([t], obs, places, "jur")
     assert out[["level", "value", "status"]].values.tolist() == [["primary", 45.0, "met"]]
 
 

@@ -20,7 +20,7 @@ import eduequity as ee
 import eduequity.national
 from eduequity.core.metrics import read_metrics
 from eduequity.core.recognitions import KINDS, read_recognitions
-from eduequity.core.rules import Dispersion, PerLevel
+from eduequity.criteria import Dispersion, PerLevel
 from eduequity.core.schools import ATTR, MARK
 from eduequity.testing import (
     PROFILES,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import eduequity as ee
-from eduequity.core.rules import Trend
+from eduequity.criteria import Trend
 
 BASE = "cn.basic-balance-2012"
 

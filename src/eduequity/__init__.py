@@ -23,7 +23,7 @@ _EXPORTS = {
     "evaluate": "eduequity.core.evaluate",
     "Evaluation": "eduequity.core.evaluation",
     "render": "eduequity.reports.render",
-    "override": "eduequity.core.standards",
+    "override": "eduequity.core.whatif",
     "Standard": "eduequity.core.standards",
     "converter": "eduequity.core.serialise",
     "InputError": "eduequity.core.errors",
@@ -33,7 +33,7 @@ _EXPORTS = {
     "hookimpl": "eduequity.core.hookspecs",
     "Source": "eduequity.core.sources",
     "Indicator": "eduequity.core.indicators",
-    "MetricTarget": "eduequity.core.targets",
+    "MetricTarget": "eduequity.criteria",
     "Metric": "eduequity.core.metrics",
     "Jurisdiction": "eduequity.core.jurisdictions",
     "County": "eduequity.core.jurisdictions",
@@ -75,10 +75,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .core.schools import read_schools
     from .core.serialise import converter
     from .core.sources import Source
-    from .core.standards import Standard, override
+    from .core.standards import Standard
     from .core.schedules import Milestone, PhasedSchedule
-    from .core.targets import MetricTarget
+    from .core.whatif import override
     from .core.track import TrackResult, track
     from .core.warnings import DataWarning
+    from .criteria import MetricTarget
     from .reports.formats import ReportFormat, Section
     from .reports.render import render

@@ -151,7 +151,6 @@ def run(out: Path) -> list[Path]:
     from rich.console import Console
 
     import eduequity as ee
-    from eduequity.core.rules import Dispersion
 
     console = Console()
     reg = ee.registry()
@@ -177,7 +176,7 @@ def run(out: Path) -> list[Path]:
             if std.jurisdiction not in ("cn", place) and not _under(reg, std.jurisdiction, place):
                 continue
             needs_frame = bool(std.needed_columns)
-            composite = any(isinstance(r, Dispersion) and r.aggregate == "mean" for r in std.rules)
+            composite = std.composite is not None
             metrics = metrics_for(std, places, years, seed=len(std.id))
             ev = ee.evaluate(frame if needs_frame else None, std, metrics=metrics, recognitions=rec, registry=reg)
             stem = f"{place}-{std.id}"

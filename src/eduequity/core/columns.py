@@ -76,6 +76,9 @@ KEYS: tuple[str, ...] = ("year", "county", "school_id", "level")
 RESOURCES: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource")
 
 LEVELS: tuple[str, ...] = ("primary", "junior")
+#: Kinds of recognition (国家认定 of basic or quality balance, a province's preliminary or own).
+RECOGNITION_KINDS: tuple[str, ...] = ("basic-balance", "quality-balance", "preliminary", "provincial")
+
 LEVEL_ZH: MappingProxyType = MappingProxyType({"primary": "小学", "junior": "初中"})
 LEVEL_ALIASES = MappingProxyType({
     "primary": "primary", "小学": "primary", "junior": "junior", "初中": "junior", "初级中学": "junior",

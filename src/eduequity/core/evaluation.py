@@ -14,7 +14,10 @@ from collections.abc import Callable
 import attrs
 import pandas as pd
 
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
 from . import warnings as _warnings
+from .serialise import converter, frame_from_data, frame_to_data
 from .standards import Standard
 
 
@@ -60,3 +63,12 @@ class Evaluation:
         v = {k: n for k, n in self.verdicts["status"].value_counts(sort=False).items() if n}
         return (f"<Evaluation {self.standard.id}: {len(self.verdicts)} county-years "
                 f"{v}, {self.evaluated_rows}/{self.input_rows} rows evaluated>")
+
+
+# An Evaluation keeps its school evidence as ``_schools`` (built on demand); its data says ``schools``.
+converter.register_unstructure_hook(Evaluation, make_dict_unstructure_fn(
+    Evaluation, converter, _schools=override(rename="schools", unstruct_hook=lambda v: frame_to_data(
+        v() if callable(v) else v))))
+converter.register_structure_hook(Evaluation, make_dict_structure_fn(
+    Evaluation, converter, _cattrs_forbid_extra_keys=True,
+    _schools=override(rename="schools", struct_hook=lambda d, _: frame_from_data(d))))

@@ -271,3 +271,17 @@ def name_sets(place: np.ndarray, member: np.ndarray, names: np.ndarray, n: int, 
         both = out.astype(bool) & part.astype(bool)
         out = np.where(both, out + sep + part, np.where(part.astype(bool), part, out))
     return out
+
+
+def sort_frame(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``df`` sorted by ``by`` (blanks last), stably, by one packed sort of the columns' codes."""
+    cols = [c for c in by if c in df.columns]
+    if not cols or len(df) < 2:
+        return df.reset_index(drop=True)
+    codes, sizes = [], []
+    for c in cols:
+        code, uniq = pd.factorize(df[c], sort=True)
+        codes.append(np.where(code < 0, len(uniq), code))
+        sizes.append(len(uniq) + 1)
+    order, _ = sort_order(codes, sizes)
+    return df.reset_index(drop=True) if order is None else df.take(order).reset_index(drop=True)

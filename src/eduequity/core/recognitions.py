@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .columns import RECOGNITION_KINDS
 from .errors import InputError, Problem
 from .observations import YEAR_EXPECTED, shown, texts_of, years_of
 
-KINDS = ("basic-balance", "quality-balance", "preliminary", "provincial")
+KINDS = RECOGNITION_KINDS
 
 
 def read_recognitions(source: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -24,7 +24,7 @@ from .jurisdictions import CountyList, Jurisdiction, counties_under
 from .resolver import Resolver
 from .schedules import PhasedSchedule
 from .serialise import from_toml
-from .standards import Standard, adopt, load
+from .standards import Standard, adopt
 
 #: Modules registered in every registry, before any installed plugin.
 BUILTINS = ("eduequity.national", "eduequity.reports.formats")
@@ -123,7 +123,8 @@ class Registry:
             tree[cl.jurisdiction] = attrs.evolve(node, counties=tuple(cl.counties))
 
         std_owner: dict[str, str] = {}  # standards and schedules share one id space
-        standards = self._data("eduequity_standards", Standard, load, tree, std_owner)
+        standards = self._data("eduequity_standards", Standard, lambda path: from_toml(path, Standard), tree,
+                               std_owner)
         for sid in list(standards):
             standards[sid] = self._adopted(standards, sid, std_owner, ())
         schedules = self._data("eduequity_schedules", PhasedSchedule,

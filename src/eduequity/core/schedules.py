@@ -10,7 +10,7 @@ from __future__ import annotations
 import attrs
 
 from .bounds import COUNT, POSITIVE_COUNT, YEAR
-from .recognitions import KINDS
+from .columns import RECOGNITION_KINDS as KINDS
 from .sources import Source
 
 

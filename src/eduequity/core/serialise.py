@@ -23,7 +23,7 @@ from cattrs.strategies import configure_tagged_union
 from cattrs.v import format_exception
 
 from .bounds import InvalidValue, show
-from .rules import Rule
+from ..criteria import Rule
 
 T = TypeVar("T")
 
@@ -170,20 +170,3 @@ def _explain(exc: BaseException, type_: Any) -> str:
 
 converter.register_unstructure_hook(pd.DataFrame, frame_to_data)
 converter.register_structure_hook(pd.DataFrame, lambda data, _: frame_from_data(data))
-
-
-def _evaluation_hooks() -> None:
-    """An Evaluation keeps its school evidence as ``_schools`` (built on demand); its data says ``schools``."""
-    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
-
-    from .evaluation import Evaluation
-
-    converter.register_unstructure_hook(Evaluation, make_dict_unstructure_fn(
-        Evaluation, converter, _schools=override(rename="schools", unstruct_hook=lambda v: frame_to_data(
-            v() if callable(v) else v))))
-    converter.register_structure_hook(Evaluation, make_dict_structure_fn(
-        Evaluation, converter, _cattrs_forbid_extra_keys=True,
-        _schools=override(rename="schools", struct_hook=lambda d, _: frame_from_data(d))))
-
-
-_evaluation_hooks()

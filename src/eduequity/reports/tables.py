@@ -9,9 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core.checks import LEVEL_ZH
+from ..core.columns import LEVEL_ZH
 from ..core.evaluation import Evaluation
-from ..core.rules import Dispersion
 from ..core.verdicts import NOT_MET
 
 
@@ -22,9 +21,9 @@ def cv_table(ev: Evaluation, registry=None) -> pd.DataFrame:
     Indicators in the order of the standard's composite rule; headers carry the
     unit, e.g. 生均教学及辅助用房面积(㎡). Counties in the order the jurisdiction lists them.
     """
-    rule = next((r for r in ev.standard.rules if isinstance(r, Dispersion) and r.aggregate == "mean"), None)
-    keys = list(rule.indicators) if rule else list(dict.fromkeys(ev.indicators["indicator"].astype(str)))
-    column = (rule.column or rule.id) if rule else None
+    composite = ev.standard.composite
+    keys = list(composite[0]) if composite else list(dict.fromkeys(ev.indicators["indicator"].astype(str)))
+    column = composite[1] if composite else None
     std = ev.standard
     heads = {k: std.indicator(k).zh + (f"({std.indicator(k).unit_zh})" if std.indicator(k).unit_zh else "")
              for k in keys}

@@ -209,7 +209,7 @@ def _load(plugin: Any, dependencies: list, found: list[Failure]) -> tuple[Any, _
     from ..core.registry import Registry
     from ..core.schedules import PhasedSchedule
     from ..core.serialise import from_toml
-    from ..core.standards import Standard, load
+    from ..core.standards import Standard
 
     name = _name(plugin)
     own = _Own(name)
@@ -234,7 +234,7 @@ def _load(plugin: Any, dependencies: list, found: list[Failure]) -> tuple[Any, _
             elif hook == "eduequity_counties":
                 own.county_nodes.append(item.jurisdiction)
             elif hook == "eduequity_standards":
-                std = load(item) if isinstance(item, str | Path) else item
+                std = from_toml(item, Standard) if isinstance(item, str | Path) else item
                 own.standards.append(reg.standards.get(std.id, std) if isinstance(std, Standard) else std)
             elif hook == "eduequity_schedules":
                 sch = from_toml(item, PhasedSchedule) if isinstance(item, str | Path) else item
@@ -295,8 +295,6 @@ def _document_test(pattern: re.Pattern | Callable[[str], bool] | None) -> Callab
 
 
 def _check_sources(own: _Own, has_number: Callable[[str], bool]) -> list[Failure]:
-    from ..core.rules import SchoolThreshold
-
     out = []
 
     def check(where: str, source: Any, required: bool = True) -> None:
@@ -314,12 +312,9 @@ def _check_sources(own: _Own, has_number: Callable[[str], bool]) -> list[Failure
 
     for std in own.standards:
         check(f"standard {std.id!r}", std.source)
-        for rule in std.rules:
-            check(f"rule {rule.id!r}", getattr(rule, "source", None))
-            if isinstance(rule, SchoolThreshold) and rule.floor is not None:
-                check(f"rule {rule.id!r} (floor)", rule.floor_source, required=False)
-        for t in std.targets:
-            check(f"target {t.id!r}", t.source)
+        for criterion in std.criteria:
+            for where, source, required in criterion.sources():
+                check(where, source, required)
         for i, ex in enumerate(std.exclusions):
             check(f"exclusion {i} of {std.id!r} ({ex.column} in {list(ex.values)})", ex.source)
         for ind in std.indicators:
@@ -335,42 +330,29 @@ def _check_sources(own: _Own, has_number: Callable[[str], bool]) -> list[Failure
 
 
 def _check_units(own: _Own) -> list[Failure]:
+    """Every per-student amount a criterion names is one schools have, within ``PLAUSIBLE`` times:
+    a threshold meant per 100 students but written per student is caught."""
     from ..core import units
-    from ..core.columns import BY_NAME
-    from ..core.rules import SchoolThreshold, check_units
     from .strategies import PER_STUDENT
 
     out = []
     for std in own.standards:
         indicators = {i.key: i for i in std.indicators}
-        for rule in std.rules:
-            if isinstance(rule, SchoolThreshold):
-                for t in rule.thresholds:
-                    where = f"threshold {rule.threshold_id(t.indicator)!r}"
-                    ind = indicators.get(t.indicator)
-                    if ind is None:
-                        out.append(Failure("units", where, f"indicator {t.indicator!r} is not defined"))
-                        continue
-                    try:
-                        check_units(t, ind.unit)
-                        per_student = units.factor(t.unit, f"({BY_NAME[t.indicator].unit}) / student")
-                    except (ValueError, units.UnitError) as exc:
-                        out.append(Failure("units", where, f"unit {t.unit!r} does not match indicator unit "
-                                                           f"{ind.unit!r}: {exc}"))
-                        continue
-                    lo, hi = PER_STUDENT.get(t.indicator, (0.0, math.inf))
-                    for level in ("primary", "junior"):
-                        v = t.value.get(level)
-                        if v is None:
-                            continue
-                        x = v * per_student
-                        if not (lo / PLAUSIBLE <= x <= hi * PLAUSIBLE):
-                            out.append(Failure(
-                                "units", f"{where} ({level})",
-                                f"{v:g} {t.unit} is {x:.6g} per student, but schools have about "
-                                f"{lo:g}–{hi:g} per student: is the unit right? (per 100 students is "
-                                f"'… / hundred_students', 万元 is 'wan_yuan', 亩 is 'mu_land'; indicator "
-                                f"unit {ind.unit!r})"))
+        for criterion in std.criteria:
+            try:
+                amounts = criterion.amounts(indicators)
+            except (ValueError, units.UnitError) as exc:
+                out.append(Failure("units", f"rule {criterion.id!r}", f"a unit does not convert: {exc}"))
+                continue
+            for a in amounts:
+                lo, hi = PER_STUDENT.get(a.indicator, (0.0, math.inf))
+                if not (lo / PLAUSIBLE <= a.per_student <= hi * PLAUSIBLE):
+                    out.append(Failure(
+                        "units", f"{a.where} ({a.level})",
+                        f"{a.value:g} {a.unit} is {a.per_student:.6g} per student, but schools have about "
+                        f"{lo:g}–{hi:g} per student: is the unit right? (per 100 students is "
+                        f"'… / hundred_students', 万元 is 'wan_yuan', 亩 is 'mu_land'; indicator "
+                        f"unit {indicators[a.indicator].unit!r})"))
     return out
 
 
@@ -473,25 +455,14 @@ def _describe(exc: BaseException) -> str:
 
 
 def _judged(std: Any) -> set[tuple[str, str]]:
-    """(column, level) pairs some rule of ``std`` judges: a blank there is missing data."""
-    from ..core.rules import Dispersion, SchoolThreshold
-
-    out = set()
-    for rule in std.rules:
-        if isinstance(rule, Dispersion):
-            out |= {(k, lv) for k in rule.indicators for lv in ("primary", "junior") if rule.limit.get(lv) is not None}
-        elif isinstance(rule, SchoolThreshold):
-            out |= {(t.indicator, lv) for t in rule.thresholds for lv in ("primary", "junior")
-                    if t.value.get(lv) is not None}
-    return out
+    """(column, level) pairs some criterion of ``std`` judges: a blank there is missing data."""
+    return {pair for c in std.criteria for pair in c.judged()}
 
 
 def _missing_data_failures(ev: Any, frame: Any, std: Any, metrics: Any, recognitions: Any) -> list[str]:
     """Why some verdicts pass although their data is missing, or fail without a reason ([] when none)."""
     import numpy as np
     import pandas as pd
-
-    from ..core.rules import Recognition
 
     v = ev.verdicts
     reasonless = v[~v["passed"].fillna(False).to_numpy(dtype=bool) & (v["reasons"].astype(str).str.strip() == "")]
@@ -526,9 +497,9 @@ def _missing_data_failures(ev: Any, frame: Any, std: Any, metrics: Any, recognit
                 continue
             if (y, place, t.metric, t.level) not in obs:
                 problems.append(f"{y} {c} passes although target {t.id!r} has no observation")
-    if recognitions is None and any(isinstance(r, Recognition) for r in std.rules):
-        problems += [f"{y} {c} passes without recognitions, which rule "
-                     f"{next(r.id for r in std.rules if isinstance(r, Recognition))!r} needs"
+    needing = [c.id for c in std.criteria if "recognitions" in c.needs()]
+    if recognitions is None and needing:
+        problems += [f"{y} {c} passes without recognitions, which rule {needing[0]!r} needs"
                      for y, c in sorted(passing) if c != std.jurisdiction]
     # a passing verdict has every criterion met
     counties = ev.counties

@@ -697,6 +697,23 @@ def recognitions(
 # --------------------------------------------------------------------------- what-ifs
 
 
+def _what_if(slot: Any, per_level: st.SearchStrategy, metric_kind: str | None) -> st.SearchStrategy:
+    """Values for one what-if slot: a CV limit, a threshold (0.5 to 1.5 times its value), a floor
+    (0.5 to 1) or a target value (by its metric's kind)."""
+    if slot.kind == "cv-limit":
+        return per_level
+    if slot.kind == "threshold":
+        base = max(v for v in (slot.current.primary, slot.current.junior, 1e-9) if v is not None)
+        return st.floats(0.5, 1.5).map(lambda f: round(base * f, 6))
+    if slot.kind == "floor":
+        return st.floats(0.5, 1.0).map(lambda v: round(v, 4))
+    if metric_kind == "share":
+        return st.floats(0.0, 1.0).map(lambda v: round(v, 4))
+    if metric_kind == "yes/no":
+        return st.sampled_from([1.0, 0.0])
+    return st.floats(0.5, 1.5).map(lambda f: round(slot.current * f, 4))
+
+
 def overrides(standard: Any = "cn.basic-balance-2012", *, min_size: int = 0, max_size: int = 3,
               registry: Any = None) -> st.SearchStrategy[dict[str, Any]]:
     """What-if changes for ``ee.override(standard, changes)``: ``{id: value}``.
@@ -705,32 +722,14 @@ def overrides(standard: Any = "cn.basic-balance-2012", *, min_size: int = 0, max
     school thresholds (0.5 to 1.5 times the current value), floors (0.5 to 1)
     and target values (by the metric's kind) among the standard's own ids.
     """
-    from ..core.rules import Dispersion, SchoolThreshold
-
     std = _standard(standard, registry)
     _check_sizes("size", min_size, max_size)
-    kinds = {m.key: m.kind for m in std.metrics}
+    kind_of = {t.id: {m.key: m.kind for m in std.metrics}.get(t.metric, "quantity") for t in std.targets}
     limits = st.floats(0.1, 1.0, allow_nan=False).map(lambda v: round(v, 4))
     per_level = st.one_of(limits, st.fixed_dictionaries({"primary": limits, "junior": limits}))
     choices: dict[str, st.SearchStrategy] = {}
-    for rule in std.rules:
-        if isinstance(rule, Dispersion):
-            choices[rule.id] = per_level
-        elif isinstance(rule, SchoolThreshold):
-            for t in rule.thresholds:
-                base = max(v for v in (t.value.primary, t.value.junior, 1e-9) if v is not None)
-                choices[rule.threshold_id(t.indicator)] = st.floats(0.5, 1.5).map(
-                    lambda f, b=base: round(b * f, 6))
-            if rule.floor is not None:
-                choices[f"{rule.id}.floor"] = st.floats(0.5, 1.0).map(lambda v: round(v, 4))
-    for t in std.targets:
-        kind = kinds.get(t.metric, "quantity")
-        if kind == "share":
-            choices[t.id] = st.floats(0.0, 1.0).map(lambda v: round(v, 4))
-        elif kind == "yes/no":
-            choices[t.id] = st.sampled_from([1.0, 0.0])
-        else:
-            choices[t.id] = st.floats(0.5, 1.5).map(lambda f, v=t.value: round(v * f, 4))
+    for slot in (s for c in std.criteria for s in c.slots()):
+        choices[slot.key] = _what_if(slot, per_level, kind_of.get(slot.key))
     ids = sorted(choices)
     if not ids:
         return st.just({})

@@ -1,22 +1,21 @@
-"""The rule kinds a standard is built from, as data.
+"""Limits and thresholds by level, and comparing values with them.
 
-Each rule is a small frozen record; the arithmetic that checks it lives in
-``checks.py`` so the records stay plain enough to load from a data file and to
-round-trip through JSON.
+Every criterion kind compares numbers with a limit (a CV with 0.65, a school's
+value with 4.5 m² a student, a share with 0.95): one comparison with one
+tolerance for binary rounding serves them all, and one per-level value type
+holds what may differ between primary and junior.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 import numpy as np
 
-from . import columns, units
-from .bounds import CV_LIMIT, FLOOR, THRESHOLD, YEARS_BEFORE, InvalidValue, Range, as_float, label, show
-from .recognitions import KINDS as RECOGNITIONS
-from .sources import Source
+from ..core import columns
+from ..core.bounds import InvalidValue, Range, as_float, label, show
 
 OPS = (">=", ">", "<=", "<", "==")
 
@@ -60,7 +59,7 @@ def compare(op: str, x, limit):
 class PerLevel:
     """A value that may differ between primary and junior sections; None = not set for that level.
 
-    The record holding it checks the values (``_each_level``): only it knows whether
+    The record holding it checks the values (``each_level``): only it knows whether
     they are CV limits or thresholds, and so what range to say was expected.
     """
 
@@ -96,7 +95,7 @@ class PerLevel:
         return attrs.evolve(self, **value)
 
 
-def _each_level(kind: Range):
+def each_level(kind: Range):
     """An attrs validator: a PerLevel with at least one level set, each level in ``kind``.
 
     A PerLevel with neither level holds nobody to anything: every county would pass.
@@ -115,7 +114,7 @@ def _each_level(kind: Range):
     return check
 
 
-def _indicator_list(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+def indicator_list(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
     """An attrs validator: at least one indicator, each once.
 
     A rule over no indicators has nothing to judge (the mean of no CVs is not a number),
@@ -130,116 +129,3 @@ def _indicator_list(instance: Any, attribute: attrs.Attribute, value: Any) -> No
     twice = sorted({k for k in keys if keys.count(k) > 1})
     if twice:
         raise InvalidValue(f"{where}: {', '.join(map(repr, twice))} listed twice; expected each indicator once")
-
-
-@attrs.frozen
-class Threshold:
-    """A per-school minimum for one indicator, by level, in ``unit``."""
-
-    indicator: str
-    value: PerLevel = attrs.field(validator=_each_level(THRESHOLD))
-    unit: str
-
-
-@attrs.frozen
-class SchoolThreshold:
-    """Every school meets at least ``min_met`` of the thresholds, and each one it
-    misses is at least ``floor`` of that threshold (e.g. 6 of 7, missed one ≥ 85%).
-
-    ``min_met`` None means all; ``floor`` None means no floor.
-    """
-
-    KIND: ClassVar[str] = "school-threshold"
-    id: str
-    title: str
-    thresholds: tuple[Threshold, ...] = attrs.field(validator=_indicator_list)
-    source: Source
-    min_met: int | None = attrs.field(default=None)
-    floor: float | None = attrs.field(default=None, converter=as_float, validator=attrs.validators.optional(FLOOR))
-    floor_source: Source | None = None
-
-    @min_met.validator
-    def _min_met(self, attribute: attrs.Attribute, value: int | None) -> None:
-        # 0 of 7 passes every school; 8 of 7 is read as 7 of 7: neither is what the file says.
-        if value is not None:
-            n = len(self.thresholds)
-            Range(1, n, whole=True, why=f"the rule has {n} thresholds").check(value, label(self) + attribute.name)
-
-    def threshold_id(self, indicator: str) -> str:
-        return f"{self.id}.{indicator}"
-
-
-@attrs.frozen
-class Dispersion:
-    """Enrollment-weighted CVs within a limit (``op``, usually ≤).
-
-    ``aggregate = "mean"``: the mean of the indicators' CVs (the composite) is
-    held to the limit and written to the county column ``column``;
-    ``aggregate = "each"``: every indicator's CV is held to it separately.
-    """
-
-    KIND: ClassVar[str] = "dispersion"
-    id: str
-    title: str
-    indicators: tuple[str, ...] = attrs.field(validator=_indicator_list)
-    limit: PerLevel = attrs.field(validator=_each_level(CV_LIMIT))
-    source: Source
-    aggregate: str = attrs.field(default="each", validator=attrs.validators.in_(("mean", "each")))
-    op: str = attrs.field(default="<=", validator=attrs.validators.in_(OPS))
-    column: str | None = None
-
-
-@attrs.frozen
-class Recognition:
-    """A county must have been recognised (``kind``) at least ``years_before`` years earlier."""
-
-    KIND: ClassVar[str] = "recognition"
-    id: str
-    title: str
-    recognition: str = attrs.field(validator=attrs.validators.in_(RECOGNITIONS))
-    years_before: int = attrs.field(validator=YEARS_BEFORE)
-    source: Source
-    lead_unit: str = ""
-    partner_units: tuple[str, ...] = ()
-
-
-@attrs.frozen
-class Trend:
-    """"逐步缩小": a county column (e.g. ``composite_cv``) must not rise from the last observed year.
-
-    The first observed year of a (county, level) is not assessable; with
-    ``after`` set to a recognition kind, only years after the county's
-    recognition are judged (the year before may still be the one compared with).
-    """
-
-    KIND: ClassVar[str] = "trend"
-    id: str
-    title: str
-    value: str
-    source: Source
-    after: str | None = attrs.field(default=None,
-                                    validator=attrs.validators.optional(attrs.validators.in_(RECOGNITIONS)))
-    lead_unit: str = ""
-    partner_units: tuple[str, ...] = ()
-
-
-@attrs.frozen
-class Exclusion:
-    """Schools a standard leaves out, by the value of a descriptive column, with the reason."""
-
-    column: str = attrs.field(validator=attrs.validators.in_(("school_type", "ownership", "sponsor")))
-    values: tuple[str, ...]
-    reason: str
-    source: Source
-
-
-Rule = SchoolThreshold | Dispersion | Recognition | Trend
-RULE_KINDS: tuple[type, ...] = (SchoolThreshold, Dispersion, Recognition, Trend)
-
-
-def check_units(threshold: Threshold, indicator_unit: str) -> float:
-    """The factor from the threshold's unit to the indicator's; raises on a dimension mismatch."""
-    try:
-        return units.factor(threshold.unit, indicator_unit)
-    except units.UnitError as exc:
-        raise ValueError(f"threshold for {threshold.indicator!r}: {exc}") from exc

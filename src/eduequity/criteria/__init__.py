@@ -1,0 +1,35 @@
+"""The criterion kinds a standard is built from, one module each.
+
+==================  =====================================================  ===========================
+kind                what it holds                                          module
+==================  =====================================================  ===========================
+school-threshold    every school meets k of n per-student minimums          ``threshold.py``
+dispersion          enrollment-weighted CVs (or their mean) within a limit  ``dispersion.py``
+trend               a county column must not rise year on year             ``trend.py``
+recognition         recognised at least N years earlier                    ``recognition.py``
+target              an observed metric compared with a value, in time      ``target.py``
+==================  =====================================================  ===========================
+
+``base.py`` says what every kind answers; docs/criteria.md shows how to add one.
+"""
+
+from __future__ import annotations
+
+from .base import TARGET_COLUMNS, Amount, Context, Criterion, Outcome, Slot, no_rows, target_rows
+from .dispersion import Dispersion
+from .limits import OPS, REL_TOL, PerLevel, bound, compare
+from .recognition import Recognition
+from .target import MetricTarget
+from .threshold import SchoolThreshold, Threshold, check_units
+from .trend import Trend
+
+#: Every kind, in the order ``evaluate`` judges them: a trend reads the columns a dispersion rule makes.
+KINDS: tuple[type[Criterion], ...] = (SchoolThreshold, Dispersion, Trend, Recognition, MetricTarget)
+#: The kinds a standard file lists under ``[[rules]]`` (tagged by ``kind``); targets have their own list.
+Rule = SchoolThreshold | Dispersion | Recognition | Trend
+
+__all__ = [
+    "KINDS", "OPS", "REL_TOL", "TARGET_COLUMNS", "Amount", "Context", "Criterion", "Dispersion", "MetricTarget",
+    "Outcome", "PerLevel", "Recognition", "Rule", "SchoolThreshold", "Slot", "Threshold", "Trend", "bound",
+    "check_units", "compare", "no_rows", "target_rows",
+]

@@ -1,0 +1,197 @@
+"""One shape for every criterion: the questions each kind answers, and what judging returns.
+
+A standard is built from criteria of a few kinds — school thresholds, dispersion
+limits, trends, recognition prerequisites, metric targets — each in a module of
+its own (``criteria/<kind>.py``) holding its record (the TOML shape), the columns
+it reads, and its arithmetic. Everything else asks the criterion rather than
+switching on its kind: the standard (which columns, which levels, cross-entry
+checks), ``ee.override`` (what a what-if key changes), the testing kit (sources,
+plausible amounts, what-if strategies) and ``evaluate`` (``judge``).
+
+The next questions (why did you fail, what would fix you) are methods of the same
+classes: ``explain`` and ``remedy`` belong beside ``judge`` in each kind's module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from ..core import verdicts
+from ..core.kernel import Groups
+from ..core.sources import Source
+from .limits import PerLevel
+
+
+@attrs.frozen
+class Context:
+    """What every criterion is judged on, computed once per evaluation.
+
+    Per group (year, county, level): the indicator means, CVs and the schools
+    with blank cells; per section: the values of the indicators a school rule
+    reads. Per place (year, county): ``places``, with the observations and
+    recognitions. ``columns``: county columns criteria judged before have made
+    (a trend reads the composite).
+    """
+
+    groups: Groups
+    values: Mapping[str, np.ndarray]  # indicator -> per-section values, sections in (group, school id) order
+    means: Mapping[str, np.ndarray]  # indicator -> per-group mean
+    cvs: Mapping[str, np.ndarray]  # indicator -> per-group CV
+    missing: Mapping[str, np.ndarray]  # indicator -> per-group text naming the schools with blank cells
+    school_ids: pd.Categorical
+    indicators: Mapping[str, Any]  # key -> Indicator
+    places: pd.DataFrame  # (year, county) judged
+    observations: pd.DataFrame
+    recognitions: pd.DataFrame | None
+    jurisdiction: str
+    columns: Mapping[str, np.ndarray] = attrs.Factory(dict)
+
+
+@attrs.frozen
+class Outcome:
+    """What judging a criterion gave, the same shape for every kind.
+
+    ``passed``/``reason`` are per group (year, county, level) for criteria judged on
+    schools; ``rows`` are rows of ``ev.targets`` (target, year, county[, level]).
+    A criterion with ``passed`` is decided by it, its rows only shown (a trend); one
+    without is decided by its rows (a metric target, a prerequisite).
+    """
+
+    criterion: str
+    passed: pd.arrays.BooleanArray | None = None
+    reason: np.ndarray | None = None  # "" where passed
+    columns: Mapping[str, np.ndarray] = attrs.Factory(dict)  # county columns, per group
+    by_level: Mapping[str, np.ndarray] = attrs.Factory(dict)  # county columns known per level (a limit)
+    limits: Mapping[str, tuple[np.ndarray, pd.arrays.BooleanArray]] = attrs.Factory(dict)  # indicator -> (limit, passed)
+    schools: Callable[[], pd.DataFrame] | None = None  # per-school evidence, built when ev.schools is read
+    rows: pd.DataFrame | None = None
+
+    @property
+    def decided_by_rows(self) -> bool:
+        return self.passed is None
+
+
+@attrs.frozen
+class Slot:
+    """One value a what-if may change: its ``ee.override`` key, what kind of value it is
+    (``cv-limit``, ``threshold``, ``floor``, ``target``), and its current value."""
+
+    key: str
+    kind: str
+    current: float | PerLevel
+
+
+@attrs.frozen
+class Amount:
+    """A per-student amount a criterion names (a threshold), for the plausibility check of plugins."""
+
+    where: str
+    indicator: str
+    level: str
+    value: float  # as written, in ``unit``
+    unit: str
+    per_student: float  # in the column's canonical unit per student
+
+
+class Criterion:
+    """The questions every criterion kind answers; the defaults suit a county-level criterion.
+
+    Kinds are attrs records that inherit these methods and override what applies.
+    """
+
+    KIND: ClassVar[str]
+    NOUN: ClassVar[str] = "rule"
+    id: str
+    source: Source
+
+    def indicators_read(self) -> tuple[str, ...]:
+        """Indicator keys (resource columns) it reads."""
+        return ()
+
+    def section_values(self) -> tuple[str, ...]:
+        """Indicators whose per-school values it reads, not only their group moments: kept
+        per section by ``evaluate`` (the others share one reused buffer)."""
+        return ()
+
+    def judged(self) -> frozenset[tuple[str, str]]:
+        """(indicator, level) pairs it holds schools to: a blank cell there leaves it unjudged."""
+        return frozenset()
+
+    def columns_made(self) -> tuple[str, ...]:
+        """County columns it writes (``composite_cv``), for criteria and reports that read them."""
+        return ()
+
+    def needs(self) -> frozenset[str]:
+        """Inputs without which it is not assessable: ``"recognitions"``, ``"metrics"``."""
+        return frozenset()
+
+    def check(self, standard: Any) -> None:
+        """Checks across the standard's entries (the indicators it names exist, units match)."""
+
+    def sources(self) -> list[tuple[str, Source | None, bool]]:
+        """(what, source, required) for every value it rests on."""
+        return [(f"{self.NOUN} {self.id!r}", self.source, True)]
+
+    def amounts(self, indicators: Mapping[str, Any]) -> list[Amount]:
+        return []
+
+    def slots(self) -> list[Slot]:
+        return []
+
+    def overridden(self, key: str, value: Any) -> Criterion | None:
+        """This criterion with the change ``key`` names, or None if ``key`` is not its.
+
+        ``<id>.<field>`` sets any field but the id and the source (``….deadline``);
+        a per-level field keeps the levels ``value`` leaves out.
+        """
+        field = key[len(self.id) + 1:] if key.startswith(self.id + ".") else None
+        if field is None or field in ("id", "source") or field not in attrs.fields_dict(type(self)):
+            return None
+        return changed(self, field, value)
+
+    @classmethod
+    def judge(cls, criteria: Sequence[Any], ctx: Context) -> list[Outcome]:
+        """All criteria of this kind at once: vectorised over every group or place."""
+        raise NotImplementedError(f"{cls.__name__} defines no judge")
+
+
+def changed(obj: Any, field: str, value: Any) -> Any:
+    """``obj`` with ``field`` set to ``value``; a per-level field keeps the levels ``value`` leaves out."""
+    current = getattr(obj, field)
+    return attrs.evolve(obj, **{field: current.updated(value) if isinstance(current, PerLevel) else value})
+
+
+#: The columns of ``ev.targets``, one shape for every kind that writes rows there.
+TARGET_COLUMNS = ("target", "year", "county", "level", "metric", "value", "op", "required",
+                  "deadline", "approximate", "status", "passed")
+
+
+def target_rows(target: Any, year: np.ndarray, county: Any, level: Any, metric: Any, value: np.ndarray, op: Any,
+                required: np.ndarray, passed: pd.arrays.BooleanArray, *, deadline: Any = None,
+                approximate: Any = False, pending: np.ndarray | None = None) -> pd.DataFrame:
+    """Rows of ``ev.targets``; scalars stand for every row (one target's id, its metric)."""
+    n = len(year)
+    if deadline is None:
+        deadline = pd.array([pd.NA] * n, dtype="Int64")
+    if level is None:
+        level = pd.Series([None] * n, dtype="str")
+    return pd.DataFrame({
+        "target": target, "year": year, "county": county, "level": level, "metric": metric, "value": value,
+        "op": op, "required": required, "deadline": deadline, "approximate": approximate,
+        "status": verdicts.status(passed, pending=pending), "passed": passed,
+    })
+
+
+def no_rows() -> pd.DataFrame:
+    return pd.DataFrame({
+        "target": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"), "county": pd.Series(dtype="str"),
+        "level": pd.Series(dtype="str"), "metric": pd.Series(dtype="str"), "value": pd.Series(dtype="float64"),
+        "op": pd.Series(dtype="str"), "required": pd.Series(dtype="float64"), "deadline": pd.Series(dtype="Int64"),
+        "approximate": pd.Series(dtype="bool"), "status": pd.Series(pd.Categorical([], dtype=verdicts.STATUS_DTYPE)),
+        "passed": pd.Series(dtype="boolean"),
+    })

@@ -1,0 +1,147 @@
+"""Dispersion limits: enrollment-weighted CVs within a limit (综合差异系数 ≤ 0.65 / 0.55).
+
+``aggregate = "mean"`` holds the mean of the indicators' CVs — the composite of
+教督〔2012〕3号 — to the limit and writes it to a county column; ``"each"`` holds
+every indicator's CV to it (教督〔2017〕6号). The CVs themselves are computed once
+per evaluation (``kernel.weighted_moments``) and shared with every criterion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from ..core import verdicts
+from ..core.bounds import CV_LIMIT
+from ..core.columns import LEVELS
+from ..core.sources import Source
+from . import reasons as txt
+from .base import Context, Criterion, Outcome, Slot
+from .limits import OPS, PerLevel, compare, each_level, indicator_list
+
+
+@attrs.frozen
+class Dispersion(Criterion):
+    """Enrollment-weighted CVs within a limit (``op``, usually ≤).
+
+    ``aggregate = "mean"``: the mean of the indicators' CVs (the composite) is
+    held to the limit and written to the county column ``column``;
+    ``aggregate = "each"``: every indicator's CV is held to it separately.
+    """
+
+    KIND: ClassVar[str] = "dispersion"
+    id: str
+    title: str
+    indicators: tuple[str, ...] = attrs.field(validator=indicator_list)
+    limit: PerLevel = attrs.field(validator=each_level(CV_LIMIT))
+    source: Source
+    aggregate: str = attrs.field(default="each", validator=attrs.validators.in_(("mean", "each")))
+    op: str = attrs.field(default="<=", validator=attrs.validators.in_(OPS))
+    column: str | None = None
+
+    def indicators_read(self) -> tuple[str, ...]:
+        return self.indicators
+
+    def judged(self) -> frozenset[tuple[str, str]]:
+        return frozenset((k, lv) for k in self.indicators for lv in LEVELS if self.limit.get(lv) is not None)
+
+    @property
+    def composite(self) -> str | None:
+        """The county column of the composite (``composite_cv``), None for CVs held one by one."""
+        return (self.column or self.id) if self.aggregate == "mean" else None
+
+    def columns_made(self) -> tuple[str, ...]:
+        c = self.composite
+        return () if c is None else (c, _limit_column(c))
+
+    def check(self, standard: Any) -> None:
+        known = {i.key for i in standard.indicators}
+        for key in self.indicators:
+            if key not in known:
+                raise ValueError(f"rule {self.id!r} uses indicator {key!r}, which standard {standard.id!r} "
+                                 "does not define")
+
+    def slots(self) -> list[Slot]:
+        return [Slot(self.id, "cv-limit", self.limit)]
+
+    def overridden(self, key: str, value: Any) -> Dispersion | None:
+        if key == self.id:
+            return attrs.evolve(self, limit=self.limit.updated(value))
+        return super().overridden(key, value)
+
+    @classmethod
+    def judge(cls, criteria: Sequence[Dispersion], ctx: Context) -> list[Outcome]:
+        return [c._composite(ctx) if c.composite else c._each(ctx) for c in criteria]
+
+    def _composite(self, ctx: Context) -> Outcome:
+        g = ctx.groups
+        limit = self.limit.array()[g.keys["level"].cat.codes.to_numpy()]
+        applies = ~np.isnan(limit)  # a level with no limit is not held to this rule (as for thresholds)
+        lead = txt.lead(g, self.title)
+        cv = np.mean(np.vstack([ctx.cvs[k] for k in self.indicators]), axis=0)
+        known = ~np.isnan(cv)
+        ok = compare(self.op, cv, limit) | ~applies
+        passed = verdicts.boolean(ok, known | ~applies)
+        fail = known & ~ok
+        reason = np.where(fail, txt.text(*lead, txt.number(cv), "，超出限值 over the limit ", txt.SYMBOL[self.op], " ",
+                                         txt.number(limit, "%g"), " (", self.source.cite(), ")", where=fail),
+                          not_assessable_reason(ctx, self.indicators, lead, applies & ~known))
+        column = self.composite
+        return Outcome(self.id, passed, _blank_where_passed(passed, reason),
+                       columns={column: cv, _limit_column(column): limit},
+                       by_level={_limit_column(column): self.limit.array()})
+
+    def _each(self, ctx: Context) -> Outcome:
+        g = ctx.groups
+        limit = self.limit.array()[g.keys["level"].cat.codes.to_numpy()]
+        applies = ~np.isnan(limit)
+        limits, parts, over = {}, [], np.full(g.n, "", dtype=object)
+        for k in self.indicators:
+            cv = ctx.cvs[k]
+            known = ~np.isnan(cv)
+            ok = compare(self.op, cv, limit) | ~applies
+            parts.append(verdicts.boolean(ok, known | ~applies))
+            limits[k] = (limit, verdicts.boolean(ok, known & applies))  # <NA> where the level has no limit
+            fail = known & ~ok
+            over = txt.joined(over, txt.text(ctx.indicators[k].zh, " ", txt.number(cv), "，限值 limit ",
+                                             txt.SYMBOL[self.op], " ", txt.number(limit, "%g"), where=fail))
+        passed = verdicts.all_of(np.tile(np.arange(g.n), len(parts)), _stacked(parts), g.n)
+        failed = ~passed.fillna(True).to_numpy(dtype=bool)
+        lead = txt.lead(g, self.title)
+        reason = np.where(failed, txt.text(*lead, "差异系数超过限值 CV over the limit: ", over, " (", self.source.cite(),
+                                           ")", where=failed),
+                          not_assessable_reason(ctx, self.indicators, lead, np.asarray(passed.isna())))
+        return Outcome(self.id, passed, _blank_where_passed(passed, reason), limits=limits)
+
+
+def _limit_column(column: str) -> str:
+    return column.removesuffix("_cv") + "_limit"
+
+
+def _blank_where_passed(passed: pd.arrays.BooleanArray, reason: np.ndarray) -> np.ndarray:
+    return np.where(passed.fillna(False).to_numpy(dtype=bool), "", reason)
+
+
+def _stacked(parts: list[pd.arrays.BooleanArray]) -> pd.arrays.BooleanArray:
+    values = np.concatenate([np.asarray(p.fillna(False), dtype=bool) for p in parts])
+    return pd.arrays.BooleanArray(values, np.concatenate([np.asarray(p.isna()) for p in parts]))
+
+
+def not_assessable_reason(ctx: Context, keys: tuple[str, ...], lead: tuple, where: np.ndarray) -> np.ndarray:
+    """Why a group's CV is missing: the schools with blank cells, or a zero mean."""
+    reason = np.full(ctx.groups.n, "", dtype=object)
+    if not where.any():
+        return reason
+    for key in keys:
+        miss = ctx.missing[key]
+        has = (miss != "") & where
+        zero = (ctx.means[key] == 0) & ~has & where
+        label = ctx.indicators[key].zh
+        add = np.where(zero, label + " 全县平均值为0，差异系数无定义 (mean is 0)",
+                       txt.text(label, " 缺数据的学校 (missing data): ", miss, where=has))
+        reason = txt.joined(reason, add)
+    return txt.text(*lead, "无法评估 not assessable — ", reason, where=reason != "")

@@ -1,0 +1,228 @@
+"""School thresholds: every school meets at least k of n per-student minimums, and each one it
+misses is at least a floor share of it (教督〔2017〕6号: 6 of 7, the missed one ≥ 85%).
+
+Judged section by section, one indicator at a time against its two per-level
+bounds, so the tolerance for binary rounding is applied once per level, not per
+school; a group passes when every school of it passes (Kleene AND).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from ..core import units, verdicts
+from ..core.bounds import FLOOR, THRESHOLD, Range, as_float, label
+from ..core.columns import BY_NAME, LEVELS
+from ..core.kernel import Groups
+from ..core.sources import Source
+from . import reasons as txt
+from .base import Amount, Context, Criterion, Outcome, Slot, changed
+from .limits import PerLevel, bound, compare, each_level, indicator_list
+
+
+@attrs.frozen
+class Threshold:
+    """A per-school minimum for one indicator, by level, in ``unit``."""
+
+    indicator: str
+    value: PerLevel = attrs.field(validator=each_level(THRESHOLD))
+    unit: str
+
+
+@attrs.frozen
+class SchoolThreshold(Criterion):
+    """Every school meets at least ``min_met`` of the thresholds, and each one it
+    misses is at least ``floor`` of that threshold (e.g. 6 of 7, missed one ≥ 85%).
+
+    ``min_met`` None means all; ``floor`` None means no floor.
+    """
+
+    KIND: ClassVar[str] = "school-threshold"
+    id: str
+    title: str
+    thresholds: tuple[Threshold, ...] = attrs.field(validator=indicator_list)
+    source: Source
+    min_met: int | None = attrs.field(default=None)
+    floor: float | None = attrs.field(default=None, converter=as_float, validator=attrs.validators.optional(FLOOR))
+    floor_source: Source | None = None
+
+    @min_met.validator
+    def _min_met(self, attribute: attrs.Attribute, value: int | None) -> None:
+        # 0 of 7 passes every school; 8 of 7 is read as 7 of 7: neither is what the file says.
+        if value is not None:
+            n = len(self.thresholds)
+            Range(1, n, whole=True, why=f"the rule has {n} thresholds").check(value, label(self) + attribute.name)
+
+    def threshold_id(self, indicator: str) -> str:
+        return f"{self.id}.{indicator}"
+
+    # -- what it asks for ----------------------------------------------------------------------
+
+    def indicators_read(self) -> tuple[str, ...]:
+        return tuple(t.indicator for t in self.thresholds)
+
+    def section_values(self) -> tuple[str, ...]:
+        return self.indicators_read()
+
+    def judged(self) -> frozenset[tuple[str, str]]:
+        return frozenset((t.indicator, lv) for t in self.thresholds for lv in LEVELS if t.value.get(lv) is not None)
+
+    def columns_made(self) -> tuple[str, ...]:
+        return ("schools_met", "schools_not_met", "schools_not_assessable")
+
+    def check(self, standard: Any) -> None:
+        known = {i.key: i for i in standard.indicators}
+        for t in self.thresholds:
+            if t.indicator not in known:
+                raise ValueError(f"rule {self.id!r} uses indicator {t.indicator!r}, which standard "
+                                 f"{standard.id!r} does not define")
+            check_units(t, known[t.indicator].unit)
+
+    def sources(self) -> list[tuple[str, Source | None, bool]]:
+        out = super().sources()
+        if self.floor is not None:
+            out.append((f"rule {self.id!r} (floor)", self.floor_source, False))
+        return out
+
+    def amounts(self, indicators: Mapping[str, Any]) -> list[Amount]:
+        """Each threshold per student in canonical units (a threshold meant per 100 students but
+        written per student is 100 times too large)."""
+        out = []
+        for t in self.thresholds:
+            per_student = units.factor(t.unit, f"({BY_NAME[t.indicator].unit}) / student")
+            out += [Amount(f"threshold {self.threshold_id(t.indicator)!r}", t.indicator, lv, v, t.unit, v * per_student)
+                    for lv in LEVELS if (v := t.value.get(lv)) is not None]
+        return out
+
+    def slots(self) -> list[Slot]:
+        out = [Slot(self.threshold_id(t.indicator), "threshold", t.value) for t in self.thresholds]
+        return out + ([Slot(f"{self.id}.floor", "floor", self.floor)] if self.floor is not None else [])
+
+    def overridden(self, key: str, value: Any) -> SchoolThreshold | None:
+        field = key[len(self.id) + 1:] if key.startswith(self.id + ".") else None
+        if field in {t.indicator for t in self.thresholds}:
+            return attrs.evolve(self, thresholds=tuple(changed(t, "value", value) if t.indicator == field else t
+                                                       for t in self.thresholds))
+        return super().overridden(key, value)
+
+    # -- judging -------------------------------------------------------------------------------
+
+    @classmethod
+    def judge(cls, criteria: Sequence[SchoolThreshold], ctx: Context) -> list[Outcome]:
+        return [c._judge(ctx) for c in criteria]
+
+    def _judge(self, ctx: Context) -> Outcome:
+        g = ctx.groups
+        level = g.spread(g.keys["level"].cat.codes.to_numpy().astype(np.intp))  # an index: converted once
+        keys = [t.indicator for t in self.thresholds]
+        by_level = [t.value.array(check_units(t, ctx.indicators[t.indicator].unit)) for t in self.thresholds]
+        floor = self.floor if self.floor is not None else 0.0
+        passes, fails = _schools(self.min_met, [ctx.values[k] for k in keys], by_level, level, floor)
+        school_passed = verdicts.boolean(passes, passes | fails)
+        passed = verdicts.all_of(g.codes, school_passed, g.n)
+        n_fail, n_na, n_ok = g.count(fails), g.count(~passes & ~fails), g.count(passes)
+        lead = txt.lead(g, self.title)
+        reason = np.where(n_fail > 0, txt.text(*lead, n_fail, " 所学校未达标 schools fail (", self.source.cite(), ")",
+                                               where=n_fail > 0),
+                          txt.text(*lead, "无法评估 not assessable — ", n_na, " 所学校缺数据 schools have missing data",
+                                   where=(n_fail == 0) & (n_na > 0)))
+        evidence = functools.partial(_evidence, g, ctx.school_ids, keys, [ctx.values[k] for k in keys], level,
+                                     by_level, floor, school_passed)
+        return Outcome(self.id, passed, reason,
+                       columns={"schools_met": n_ok, "schools_not_met": n_fail, "schools_not_assessable": n_na},
+                       schools=evidence)
+
+
+def _schools(min_met: int | None, values: list[np.ndarray], by_level: list[np.ndarray], level: np.ndarray,
+             floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per section: (definitely passes, definitely fails) the k-of-n rule with its floor.
+
+    Counts per section how many thresholds apply, are met, are missed and cannot be
+    judged, and whether a miss is below the floor.
+    """
+    n = len(level)
+    n_apply, n_met, n_unmet, n_unknown = (np.zeros(n, dtype=np.int8) for _ in range(4))
+    below_floor = np.zeros(n, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for x, b in zip(values, by_level, strict=True):
+            blank = np.isnan(x)
+            met = x >= bound(">=", b)[level]
+            if np.isnan(b).any():  # a level without this threshold
+                applies = ~np.isnan(b)[level]
+                n_apply += applies
+                n_unknown += applies & blank
+                unmet = applies & ~blank & ~met
+            else:
+                n_apply += 1
+                n_unknown += blank
+                unmet = ~(blank | met)
+            n_met += met  # NaN never meets
+            n_unmet += unmet
+            below_floor |= unmet & (x < bound("<", decimal_product(floor, b))[level])
+    need = n_apply if min_met is None else np.minimum(min_met, n_apply)
+    fails = (n_unmet > n_apply - need) | below_floor
+    passes = (n_unknown == 0) & (n_met >= need) & ~fails
+    return passes, fails
+
+
+def decimal_product(a: float, values: np.ndarray) -> np.ndarray:
+    """a x values computed in decimal and rounded once, so 85% of 4.5 is the float 3.825.
+
+    In binary, 0.85 * 4.5 is 3.8249999999999997; a school recorded at exactly
+    85% of its threshold must compare equal to the floor, not by luck of rounding.
+    """
+    return np.array([np.nan if np.isnan(v) else float(Decimal(repr(float(a))) * Decimal(repr(float(v))))
+                     for v in values])
+
+
+def _evidence(g: Groups, ids: pd.Categorical, keys: list[str], values: list[np.ndarray], level: np.ndarray,
+              by_level: list[np.ndarray], floor: float, school_passed: pd.arrays.BooleanArray) -> pd.DataFrame:
+    """One row per (section, threshold), built when ``ev.schools`` is first read.
+
+    Nationally that is 22 million rows, several times the cost of the verdicts:
+    callers who never look at it should not pay for it. Sections are already in
+    (group, school id) order, whatever the input order; keys are categoricals and
+    per-section columns are repeated, not gathered.
+    """
+    k, n = len(keys), len(g.codes)
+    val = np.vstack(values)
+    thr = np.vstack([b[level] for b in by_level])
+    floor_thr = np.vstack([decimal_product(floor, b)[level] for b in by_level])
+    known = ~np.isnan(val) & ~np.isnan(thr)
+
+    def each(per_section: np.ndarray) -> np.ndarray:
+        return np.repeat(per_section, k)
+
+    year = g.spread(g.keys["year"].to_numpy())
+    county = g.spread(g.keys["county"].cat.codes.to_numpy())
+    frame = pd.DataFrame({
+        "year": each(year),
+        "county": pd.Categorical.from_codes(each(county), dtype=g.keys["county"].dtype, validate=False),
+        "level": pd.Categorical.from_codes(each(level), dtype=g.keys["level"].dtype, validate=False),
+        "school_id": pd.Categorical.from_codes(each(ids.codes), dtype=ids.dtype, validate=False),
+        "indicator": pd.Categorical.from_codes(np.tile(np.arange(k, dtype=np.int8), n), categories=keys,
+                                               validate=False),
+        "value": val.T.ravel(),
+        "threshold": thr.T.ravel(),
+        "floor": floor_thr.T.ravel(),
+        "met": verdicts.boolean(compare(">=", val, thr).T.ravel(), known.T.ravel()),
+        "school_passed": verdicts.boolean(each(school_passed.to_numpy(dtype=bool, na_value=False)),
+                                          known=each(~np.asarray(school_passed.isna()))),
+    }, copy=False)
+    applies = ~np.isnan(thr.T.ravel())
+    return frame if applies.all() else frame[applies].reset_index(drop=True)
+
+
+def check_units(threshold: Threshold, indicator_unit: str) -> float:
+    """The factor from the threshold's unit to the indicator's; raises on a dimension mismatch."""
+    try:
+        return units.factor(threshold.unit, indicator_unit)
+    except units.UnitError as exc:
+        raise ValueError(f"threshold for {threshold.indicator!r}: {exc}") from exc
