@@ -84,7 +84,7 @@ def test_a_plugin_that_exits_at_import_makes_the_command_fail_with_status_2(monk
         def load(self):
             raise SystemExit(0)
 
-    monkeypatch.setattr(registry_mod, "_default", None)
+    monkeypatch.setattr(registry_mod, "_default", None)  # the next command loads the entry points again
     monkeypatch.setattr(registry_mod.metadata, "entry_points",
                         lambda group: [Quitter("quitter", "eduequity_quitter", "eduequity")] if group == "eduequity" else [])
     r = CliRunner().invoke(main, ["evaluate", str(EXAMPLE), "-s", "cn.basic-balance-2012",

@@ -38,10 +38,10 @@ from eduequity.testing import strategies as ees
 
 #: Standards with school rules, and the county names their jurisdiction accepts.
 STANDARDS = {
-    "cn.basic-balance-2012": ees.COUNTY_NAMES,
-    "cn.quality-balance-2017": ees.COUNTY_NAMES,
-    "jilin.basic-balance-2020": ees.JILIN_COUNTIES,
-    "panzhihua.balanced-allocation-2015": ees.PANZHIHUA_COUNTIES,
+    "cn.basic-balance-2012": ees.county_names(),
+    "cn.quality-balance-2017": ees.county_names(),
+    "jilin.basic-balance-2020": ees.county_names("jilin"),
+    "panzhihua.balanced-allocation-2015": ees.county_names("panzhihua"),
 }
 #: Every one of these holds primary and junior to a limit (their TOML files; the reference §1, §2).
 REQUIRED = ("primary", "junior")

@@ -9,10 +9,8 @@ Names are loaded on first use so that ``import eduequity`` stays cheap: pandas
 and pint are only imported when a function that needs them is called.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
 __version__ = "0.1.0"
 
@@ -38,8 +36,8 @@ _EXPORTS = {
     "Jurisdiction": "eduequity.core.jurisdictions",
     "County": "eduequity.core.jurisdictions",
     "CountyList": "eduequity.core.jurisdictions",
-    "ReportFormat": "eduequity.reports.formats",
-    "Section": "eduequity.reports.formats",
+    "ReportFormat": "eduequity.core.formats",
+    "Section": "eduequity.core.formats",
     "track": "eduequity.core.track",
     "TrackResult": "eduequity.core.track",
     "PhasedSchedule": "eduequity.core.schedules",
@@ -49,21 +47,22 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     try:
         module = _EXPORTS[name]
     except KeyError:
         raise AttributeError(f"module 'eduequity' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(_importlib.import_module(module), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(list(globals()) + __all__)
+    """The public names only: what a user may rely on."""
+    return [*__all__, "__version__"]
 
 
-if TYPE_CHECKING:  # pragma: no cover
+if _typing.TYPE_CHECKING:  # pragma: no cover
     from .core.errors import InputError, PluginError, Problem
     from .core.evaluate import evaluate
     from .core.evaluation import Evaluation
@@ -81,5 +80,5 @@ if TYPE_CHECKING:  # pragma: no cover
     from .core.track import TrackResult, track
     from .core.warnings import DataWarning
     from .criteria import MetricTarget
-    from .reports.formats import ReportFormat, Section
+    from .core.formats import ReportFormat, Section
     from .reports.render import render

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover - types only
-    from ..reports.formats import ReportFormat
+    from .formats import ReportFormat
     from .jurisdictions import CountyList, Jurisdiction
     from .schedules import PhasedSchedule
     from .standards import Standard

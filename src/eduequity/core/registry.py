@@ -221,6 +221,15 @@ def _version(dist: str) -> str:
 _default: Registry | None = None
 
 
+def use(reg: Registry | None) -> Registry | None:
+    """Make ``reg`` the registry ``registry()`` returns (None: the installed plugins again,
+    loaded on next use), and return the one it replaces — for test fixtures and hosts
+    embedding eduequity with plugins of their own."""
+    global _default
+    previous, _default = _default, reg
+    return previous
+
+
 def registry(plugins: Iterable[Any] | None = None, *, entry_points: bool = True) -> Registry:
     """The registry of built-in and installed plugins (cached), or an isolated one.
 

@@ -95,40 +95,56 @@ def track(
     listed = {c.name for cs in resolver.by_name.values() for c in cs} if resolver.strict else set()
     universe = sorted(listed | set(rec["county"]) | set(targets))
     years_recognised = first.reindex(universe)
-    elapsed = max(as_of - sched.start + 1, 1)
-    achieved_now = int(first.size)
-    pace = achieved_now / elapsed
+    pace = int(first.size) / max(as_of - sched.start + 1, 1)
 
+    rec_years = np.sort(first.to_numpy())
+    ms = _milestones(sched, first, universe, as_of, pace)
+    counties = pd.DataFrame({"county": universe})
+    counties["target_year"] = pd.array([targets.get(c) for c in universe], dtype="Int64")
+    counties["recognised_year"] = pd.array(years_recognised.to_numpy(), dtype="Int64")
+    counties["status"] = _county_status(counties, as_of)
+    projected_year = _projected_year(sched, rec_years, as_of, pace)
+    cumulative = _cumulative(sched, rec_years, as_of)
+
+    found = _warnings.frame(notices)
+    _warnings.emit(found)
+    return TrackResult(sched, int(as_of), float(pace), projected_year, ms, counties, cumulative, found)
+
+
+def _milestones(sched: PhasedSchedule, first: pd.Series, universe: list[str], as_of: int, pace: float
+                ) -> pd.DataFrame:
+    """Each milestone: required, share, achieved, status, missing, and who is (not) recognised."""
     ms = pd.DataFrame({"year": [m.year for m in sched.milestones],
                        "required": [m.count for m in sched.milestones]})
     ms["share"] = ms["required"] / sched.total
     upto = np.minimum(ms["year"].to_numpy(), as_of)
-    rec_years = np.sort(first.to_numpy())
-    ms["achieved"] = np.searchsorted(rec_years, upto, side="right")
+    ms["achieved"] = np.searchsorted(np.sort(first.to_numpy()), upto, side="right")
     reached = ms["achieved"] >= ms["required"]
-    projected = achieved_now + pace * (ms["year"] - as_of)
+    projected = first.size + pace * (ms["year"] - as_of)
     due = ms["year"] <= as_of
     ms["status"] = np.where(due, np.where(reached, "met", "missed"),
                             np.where(reached | (projected >= ms["required"]), "on track", "behind"))
     ms["missing"] = np.maximum(ms["required"] - ms["achieved"], 0)
     # Names joined with 、 (one string per milestone): readable in reports, lossless in JSON.
+    years_recognised = first.reindex(universe)
     ms["recognised"] = pd.array(["、".join(sorted(first.index[first <= y])) for y in upto], dtype="str")
     ms["unrecognised"] = pd.array(["、".join(c for c in universe if not (years_recognised.get(c, np.nan) <= y))
                                    for y in upto], dtype="str")
+    return ms
 
-    last = sched.milestones[-1].count
+
+def _projected_year(sched: PhasedSchedule, rec_years: np.ndarray, as_of: int, pace: float) -> int | None:
+    """When the last milestone is reached at the average pace so far (its year if it already is)."""
+    last, achieved_now = sched.milestones[-1].count, len(rec_years)
     if achieved_now >= last:
-        projected_year: int | None = int(rec_years[last - 1]) if last else sched.start
-    elif pace > 0:
-        projected_year = as_of + math.ceil((last - achieved_now) / pace)
-    else:
-        projected_year = None
+        return int(rec_years[last - 1]) if last else sched.start
+    if pace > 0:
+        return as_of + math.ceil((last - achieved_now) / pace)
+    return None
 
-    counties = pd.DataFrame({"county": universe})
-    counties["target_year"] = pd.array([targets.get(c) for c in universe], dtype="Int64")
-    counties["recognised_year"] = pd.array(years_recognised.to_numpy(), dtype="Int64")
-    counties["status"] = _county_status(counties, as_of)
 
+def _cumulative(sched: PhasedSchedule, rec_years: np.ndarray, as_of: int) -> pd.DataFrame:
+    """Per year: recognised that year, cumulative (blank after ``as_of``), planned."""
     horizon = max(sched.milestones[-1].year, as_of)
     first_year = min([sched.start, *rec_years.astype(int)])  # a recognition before the plan still counts
     years = np.arange(first_year, horizon + 1)
@@ -138,11 +154,7 @@ def track(
     planned = np.zeros(len(years), dtype=np.int64)
     for m in sched.milestones:  # a handful of milestones
         planned[years >= m.year] = m.count
-    cumulative = pd.DataFrame({"year": years, "recognised": per_year, "cumulative": cum, "planned": planned})
-
-    found = _warnings.frame(notices)
-    _warnings.emit(found)
-    return TrackResult(sched, int(as_of), float(pace), projected_year, ms, counties, cumulative, found)
+    return pd.DataFrame({"year": years, "recognised": per_year, "cumulative": cum, "planned": planned})
 
 
 def _schedule(schedule: str | PhasedSchedule, reg: Registry) -> PhasedSchedule:

@@ -16,7 +16,7 @@ from ..core.jurisdictions import Jurisdiction
 HERE = Path(__file__).parent
 
 
-@hookimpl(trylast=True)
+@hookimpl
 def eduequity_jurisdictions() -> list[Jurisdiction]:
     # Provinces: GB/T 2260 codes, from the shared reference data (provinces.csv).
     with (HERE / "data" / "provinces.csv").open(encoding="utf-8") as fh:
@@ -26,6 +26,6 @@ def eduequity_jurisdictions() -> list[Jurisdiction]:
     ]
 
 
-@hookimpl(trylast=True)
+@hookimpl
 def eduequity_standards() -> list[Path]:
     return sorted((HERE / "standards").glob("*.toml"))

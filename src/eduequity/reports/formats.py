@@ -1,74 +1,18 @@
-"""Report formats: thin declarations on core's writers.
+"""The built-in report formats, and the default sections of a report.
 
-A format says which tables and charts go in, in what order, with which titles,
-for which writer; the writer does the rest. Plugins declare their formats the
-same way: a table is a frame of the rendered object (``verdicts``,
-``milestones`` …) or a derived table core provides (``tables.py``: the
-national-format CV table, a progress table by lead unit); a chart is one of
-``charts.py``. Names are checked when the format is declared.
+A format (``core/formats.py``) says which tables and charts go in, in what order,
+with which titles, for which writer; the writer does the rest. Plugins declare
+their formats the same way: a table is a frame of the rendered object
+(``verdicts``, ``milestones`` …) or a derived table core provides (``tables.py``:
+the national-format CV table, a progress table by lead unit); a chart is one of
+``charts.py``.
 """
 
 from __future__ import annotations
 
-import attrs
-
 from ..core.hookspecs import hookimpl
 
-WRITERS = ("markdown", "json", "html", "xlsx", "csv")
-SUBJECTS = ("any", "evaluation", "track")
-FRAMES = {
-    "evaluation": ("verdicts", "counties", "indicators", "schools", "targets", "excluded"),
-    "track": ("milestones", "counties", "cumulative"),
-}
-TABLES = ("cv_table", "progress")  # derived tables, reports/tables.py
-CHARTS = ("cumulative", "composite_by_year", "threshold_heatmap")  # reports/charts.py
-
-
-@attrs.frozen
-class Section:
-    """One part of a report: a table (``frame``) or a chart (``chart``), with a title.
-
-    ``columns`` keeps a subset of the table's columns; ``group_by`` splits the
-    table into one sub-table per value of that column (e.g. the lead unit).
-    """
-
-    frame: str = ""
-    title: str = ""
-    columns: tuple[str, ...] = ()
-    chart: str = ""
-    group_by: str = ""
-
-    def __attrs_post_init__(self) -> None:
-        if bool(self.frame) == bool(self.chart):
-            raise ValueError(f"a section is a table (frame=) or a chart (chart=), got {self!r}")
-        if self.chart and self.chart not in CHARTS:
-            raise ValueError(f"unknown chart {self.chart!r}; known: {', '.join(CHARTS)}")
-
-
-@attrs.frozen
-class ReportFormat:
-    """One output: a writer, the kind of object it renders, and its sections in order.
-
-    ``subject = "any"`` (the built-in formats) renders whatever it is given with
-    that object's default sections.
-    """
-
-    id: str
-    writer: str = attrs.field(validator=attrs.validators.in_(WRITERS))
-    title: str = ""
-    sections: tuple[Section, ...] = ()
-    lang: str = "zh"
-    subject: str = attrs.field(default="evaluation", validator=attrs.validators.in_(SUBJECTS))
-
-    def __attrs_post_init__(self) -> None:
-        known = TABLES + (FRAMES[self.subject] if self.subject != "any" else sum(FRAMES.values(), ()))
-        for sec in self.sections:
-            if sec.frame and sec.frame not in known:
-                raise ValueError(f"format {self.id!r}: unknown table {sec.frame!r}; known: {', '.join(known)}")
-        if self.writer == "csv" and (self.subject == "any" or [bool(s.frame) for s in self.sections] != [True]):
-            raise ValueError(f"format {self.id!r}: a CSV format names exactly one table (one section with "
-                             "frame=) for one subject, since a CSV file holds one table")
-
+from ..core.formats import ReportFormat, Section
 
 EVALUATION_SECTIONS = (
     Section("verdicts", "县域结论 Verdicts"),
@@ -88,7 +32,7 @@ TRACK_SECTIONS = (
 DEFAULT_SECTIONS = {"evaluation": EVALUATION_SECTIONS, "track": TRACK_SECTIONS}
 
 
-@hookimpl(trylast=True)
+@hookimpl
 def eduequity_report_formats() -> list[ReportFormat]:
     """The built-in formats. CSV is for data teams, so one file is one table, and the
     frames' own column names (``lang="en"``: what ``ev.indicators`` and the JSON use)

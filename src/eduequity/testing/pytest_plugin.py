@@ -76,22 +76,21 @@ def eduequity_registry() -> Iterator[Callable[..., Any]]:
     makes the registry the one ``ee.registry()`` returns for the rest of the
     test; the cached default is restored afterwards.
     """
-    from ..core import registry as registry_mod
+    from ..core.registry import Registry, use
 
-    saved = registry_mod._default  # noqa: SLF001 - restoring the module's cache
-    touched = False
+    saved: list[Registry | None] = []  # the default before the first as_default
 
     def make(*plugins: Any, entry_points: bool = False, as_default: bool = False) -> Any:
-        nonlocal touched
-        reg = registry_mod.Registry(plugins, entry_points=entry_points)
+        reg = Registry(plugins, entry_points=entry_points)
         if as_default:
-            registry_mod._default = reg  # noqa: SLF001
-            touched = True
+            previous = use(reg)
+            if not saved:
+                saved.append(previous)
         return reg
 
     yield make
-    if touched:
-        registry_mod._default = saved  # noqa: SLF001
+    if saved:
+        use(saved[0])
 
 
 @pytest.fixture

@@ -18,9 +18,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from eduequity.core.hookspecs import hookimpl
-from eduequity.core.jurisdictions import County, CountyList, Jurisdiction
-from eduequity.reports.formats import ReportFormat, Section
+import eduequity as ee
 
 HERE = Path(__file__).parent
 JURISDICTION = "panzhihua"
@@ -28,7 +26,7 @@ PROGRESS_TITLE = "攀枝花市教育规划目标推进情况（按牵头单位�
 PROGRESS_FORMATS = ("panzhihua.progress-zh.xlsx", "panzhihua.progress-zh.md", "panzhihua.progress-zh.html")
 
 
-def counties() -> tuple[County, ...]:
+def counties() -> tuple[ee.County, ...]:
     """东区, 西区, 仁和区, 米易县, 盐边县 with their GB/T 2260 codes (shared reference data).
 
     The two counties' short names (米易, 盐边), as bureau tables write them, are aliases:
@@ -36,32 +34,32 @@ def counties() -> tuple[County, ...]:
     only be warned about.
     """
     with (HERE / "data" / "panzhihua-counties.csv").open(encoding="utf-8") as fh:
-        return tuple(County(r["name"], r["kind"], r["code"], "攀枝花市", (r["short_name"],) if r["short_name"] else ())
+        return tuple(ee.County(r["name"], r["kind"], r["code"], "攀枝花市", (r["short_name"],) if r["short_name"] else ())
                      for r in csv.DictReader(fh))
 
 
-@hookimpl
-def eduequity_jurisdictions() -> list[Jurisdiction]:
-    return [Jurisdiction(JURISDICTION, "攀枝花市", "Panzhihua", parent="sichuan", code="510400", kind="city")]
+@ee.hookimpl
+def eduequity_jurisdictions() -> list[ee.Jurisdiction]:
+    return [ee.Jurisdiction(JURISDICTION, "攀枝花市", "Panzhihua", parent="sichuan", code="510400", kind="city")]
 
 
-@hookimpl
-def eduequity_counties() -> list[CountyList]:
-    return [CountyList(JURISDICTION, counties())]
+@ee.hookimpl
+def eduequity_counties() -> list[ee.CountyList]:
+    return [ee.CountyList(JURISDICTION, counties())]
 
 
-@hookimpl
+@ee.hookimpl
 def eduequity_standards() -> list[Path]:
     return sorted((HERE / "standards").glob("*.toml"))
 
 
-@hookimpl
+@ee.hookimpl
 def eduequity_schedules() -> list[Path]:
     return sorted((HERE / "schedules").glob("*.toml"))
 
 
-@hookimpl
-def eduequity_report_formats() -> list[ReportFormat]:
+@ee.hookimpl
+def eduequity_report_formats() -> list[ee.ReportFormat]:
     """A progress report over one or more evaluations, one table per lead unit (牵头单位)
     across all of them (an XLSX sheet per lead unit).
 
@@ -69,10 +67,10 @@ def eduequity_report_formats() -> list[ReportFormat]:
     HTML view adds each county's composite CV by year (from an evaluation of
     ``panzhihua.balanced-allocation-2015`` with school statistics).
     """
-    progress = Section("progress", "目标推进情况", group_by="牵头单位")
-    chart = Section(chart="composite_by_year", title="各县（区）综合差异系数逐年变化")
+    progress = ee.Section("progress", "目标推进情况", group_by="牵头单位")
+    chart = ee.Section(chart="composite_by_year", title="各县（区）综合差异系数逐年变化")
     return [
-        ReportFormat("panzhihua.progress-zh.xlsx", "xlsx", PROGRESS_TITLE, (progress,)),
-        ReportFormat("panzhihua.progress-zh.md", "markdown", PROGRESS_TITLE, (progress,)),
-        ReportFormat("panzhihua.progress-zh.html", "html", PROGRESS_TITLE, (chart, progress)),
+        ee.ReportFormat("panzhihua.progress-zh.xlsx", "xlsx", PROGRESS_TITLE, (progress,)),
+        ee.ReportFormat("panzhihua.progress-zh.md", "markdown", PROGRESS_TITLE, (progress,)),
+        ee.ReportFormat("panzhihua.progress-zh.html", "html", PROGRESS_TITLE, (chart, progress)),
     ]

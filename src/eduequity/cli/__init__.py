@@ -1,0 +1,26 @@
+"""The ``eduequity`` command: what bureaus use instead of Python.
+
+One module per command (``cli/<command>.py``); ``shared.py`` holds what they
+share. Bad input exits with status 2 and a message naming the file, rows, column
+and what was expected; a traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import click
+
+from . import demo, evaluate, formats, jurisdictions, plugins, standards, track
+
+
+@click.group()
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="eduequity")
+def main(debug: bool) -> None:
+    """eduequity: school statistics in, verdicts against education-equity policy out."""
+
+
+for _module in (standards, jurisdictions, formats, plugins, evaluate, track, demo):
+    main.add_command(getattr(_module, _module.__name__.rpartition(".")[2]))
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
