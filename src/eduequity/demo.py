@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .core.columns import LEVEL_ZH
+
 PANZHIHUA = {"东区": 0.15, "西区": 0.25, "仁和区": 0.30, "米易县": 0.45, "盐边县": 0.75}  # spread of resources
 # Per-student county means (primary, junior), like the published tables.
 MEANS = {
@@ -43,7 +45,7 @@ def schools(counties: dict[str, float], years: range, *, seed: int, per_level=(8
     rng = np.random.default_rng(seed)
     parts = []
     for c_i, (county, spread) in enumerate(counties.items()):
-        for level_i, (level, zh) in enumerate((("primary", "小学"), ("junior", "初中"))):
+        for level_i, (level, zh) in enumerate(LEVEL_ZH.items()):
             n = per_level[level_i]
             advantage = rng.lognormal(0, spread, size=n)
             size = rng.integers(120, 1800, size=n)

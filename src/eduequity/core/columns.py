@@ -79,7 +79,9 @@ LEVELS: tuple[str, ...] = ("primary", "junior")
 #: Kinds of recognition (国家认定 of basic or quality balance, a province's preliminary or own).
 RECOGNITION_KINDS: tuple[str, ...] = ("basic-balance", "quality-balance", "preliminary", "provincial")
 
-LEVEL_ZH: MappingProxyType = MappingProxyType({"primary": "小学", "junior": "初中"})
+#: Sections of a school by their Chinese names; primary and junior are the compulsory levels.
+SECTION_ZH: MappingProxyType = MappingProxyType({"primary": "小学", "junior": "初中", "senior": "高中"})
+LEVEL_ZH: MappingProxyType = MappingProxyType({lv: SECTION_ZH[lv] for lv in LEVELS})
 LEVEL_ALIASES = MappingProxyType({
     "primary": "primary", "小学": "primary", "junior": "junior", "初中": "junior", "初级中学": "junior",
 })

@@ -26,7 +26,6 @@ from .resolver import Resolver
 from .schedules import PhasedSchedule
 from .warnings import Notice
 
-MILESTONE_STATUSES = ("met", "missed", "on track", "behind")
 COUNTY_STATUSES = ("early", "on time", "late", "pending", "recognised")
 
 

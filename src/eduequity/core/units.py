@@ -34,12 +34,6 @@ DEFINITIONS: tuple[str, ...] = (
     "@alias count = 个 = 项",
 )
 
-#: Canonical unit of every dimension the library stores.
-CANONICAL = {
-    "area": "meter ** 2",
-    "money": "yuan",
-}
-
 
 class UnitError(ValueError):
     """A unit that is unknown, or of the wrong dimension."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import warnings
 
+from ..core.columns import LEVEL_ZH
+
 
 def available() -> bool:
     try:
@@ -80,7 +82,7 @@ def composite_by_year(ev) -> str:
         limit = part["composite_limit"].dropna()
         if len(limit):
             ax.axhline(float(limit.iloc[0]), color="#cc0000", linestyle="--", label=f"限值 limit {limit.iloc[0]:g}")
-        ax.set_title({"primary": "小学 primary", "junior": "初中 junior"}[lv])
+        ax.set_title(f"{LEVEL_ZH[lv]} {lv}")
         ax.set_xlabel("年份 year")
         ax.set_ylabel("综合差异系数 composite CV")
         ax.grid(True, alpha=0.3)
