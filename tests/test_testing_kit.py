@@ -21,7 +21,7 @@ import eduequity.national
 from eduequity.core.metrics import read_metrics
 from eduequity.core.recognitions import KINDS, read_recognitions
 from eduequity.criteria import Dispersion, PerLevel
-from eduequity.core.schools import ATTR, MARK
+from eduequity.read.canonical import ATTR, MARK
 from eduequity.testing import (
     PROFILES,
     ConformanceError,

@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "registry": "eduequity.core.registry",
     "Registry": "eduequity.core.registry",
-    "read_schools": "eduequity.core.schools",
+    "read_schools": "eduequity.read.schools",
     "evaluate": "eduequity.core.evaluate",
     "Evaluation": "eduequity.core.evaluation",
     "render": "eduequity.reports.render",
@@ -72,7 +72,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .core.jurisdictions import County, CountyList, Jurisdiction
     from .core.metrics import Metric
     from .core.registry import Registry, registry
-    from .core.schools import read_schools
     from .core.serialise import converter
     from .core.sources import Source
     from .core.standards import Standard
@@ -81,5 +80,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .core.track import TrackResult, track
     from .core.warnings import DataWarning
     from .criteria import MetricTarget
+    from .read.schools import read_schools
     from .reports.formats import ReportFormat, Section
     from .reports.render import render

@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 
 from ..criteria import KINDS, Context, Outcome
+from ..read.schools import read_schools
 from . import evidence, results, verdicts, warnings
 from .errors import InputError, Problem
 from .evaluation import Evaluation
 from .inputs import Inputs, read_inputs
 from .kernel import count_distinct, group, run_starts, weighted_moments
 from .registry import Registry, registry as default_registry
-from .schools import read_schools
 from .scope import exclude
 from .standards import Standard
 from .warnings import Notice

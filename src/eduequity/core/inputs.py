@@ -21,13 +21,14 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from ..read.canonical import ATTR, MARK, RESOURCE_MAX, STUDENTS_MAX
+from ..read.schools import read_schools
 from .bounds import YEAR_MAX, YEAR_MIN
 from .columns import LEVELS, RESOURCES
 from .errors import InputError, Problem
 from .metrics import read_metrics
 from .recognitions import read_recognitions
 from .resolver import Resolver
-from .schools import ATTR, MARK, RESOURCE_MAX, STUDENTS_MAX, read_schools
 from .standards import Standard
 from .warnings import Notice
 

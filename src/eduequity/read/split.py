@@ -1,4 +1,4 @@
-"""Section weights: how a mixed school's physical resources are shared out.
+"""Mixed schools: how a whole-school row's physical resources are shared out between its sections.
 
 A nine-year (九年一贯制), twelve-year (十二年一贯制) or complete secondary
 (完全中学) school reports its buildings, grounds, equipment, computers, books
@@ -41,10 +41,14 @@ from types import MappingProxyType
 import attrs
 import numpy as np
 
-from .columns import SCHOOL_TYPES
+from ..core.columns import COLUMNS, SCHOOL_TYPES
 
 #: The three sections a mixed school can have, in the order weights are given.
 SECTIONS: tuple[str, ...] = ("primary", "junior", "senior")
+#: Resource columns split between the sections of a mixed school, and those
+#: (people) given per section as ``<name>_primary`` / ``<name>_junior``.
+SPLIT: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource" and c.split)
+PEOPLE: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource" and not c.split)
 
 SOURCE_DOCUMENT = "教督〔2012〕3号"
 SOURCE_TITLE = "县域义务教育均衡发展督导评估暂行办法"
