@@ -1028,11 +1028,53 @@ def test_weights_override():
 
 
 def test_default_weights_carry_their_source():
-    w = split.WEIGHTS["nine_year"]
+    w = split.national_weights()["nine_year"]
     assert w.as_tuple() == (1.0, 1.1, None)
     assert "教督〔2012〕3号" in w.source and w.confidence == "V3"
-    assert split.WEIGHTS["complete_secondary"].as_tuple() == (None, 1.0, 1.2)
-    assert split.WEIGHTS["twelve_year"].as_tuple() == (1.0, 1.1, 1.32)
+    assert split.national_weights()["complete_secondary"].as_tuple() == (None, 1.0, 1.2)
+    assert split.national_weights()["twelve_year"].as_tuple() == (1.0, 1.1, 1.32)
+
+
+def test_the_national_weights_are_data_of_the_national_plugin_each_with_its_source():
+    import eduequity.national
+
+    weights = split.national_weights()
+    assert weights is split.national_weights()  # read once
+    assert weights == split.load_weights(eduequity.national.SECTION_WEIGHTS)
+    assert set(weights) == {"nine_year", "complete_secondary", "twelve_year"}
+    for w in weights.values():
+        ref = w.reference
+        assert ref.document == "教督〔2012〕3号" and ref.clause and ref.confidence == "V3"
+        assert "not confirmed" in ref.note and "weights=" in ref.note
+        assert w.source.startswith("教督〔2012〕3号 《县域义务教育均衡发展督导评估暂行办法》, ")
+
+
+def test_a_province_gives_its_own_weights_from_its_own_file(tmp_path):
+    path = tmp_path / "weights.toml"
+    path.write_text('[nine_year]\nprimary = 1\njunior = 1.2\n[nine_year.source]\ndocument = "某教发〔2013〕1号"\n'
+                    'clause = "第五条"\nconfidence = "V"\n', encoding="utf-8")
+    own = split.load_weights(path)
+    assert own["nine_year"].as_tuple() == (1.0, 1.2, None) and own["nine_year"].source == "某教发〔2013〕1号, 第五条"
+    out = read_schools(whole(), weights=own)
+    assert out["teaching_area"][0] == pytest.approx(5000 * 600 / (600 + 1.2 * 300), rel=1e-15)
+
+
+@pytest.mark.parametrize("text, said", [
+    ('[university]\nprimary = 1\njunior = 1\n[university.source]\ndocument = "x"\n', "unknown school type"),
+    ('[nine_year]\nprimary = 1\njunior = 1\n', "source"),
+    ('[nine_year]\nprimary = 1\njunior = 1\nextra = 2\n[nine_year.source]\ndocument = "x"\n', "'extra'"),
+    ('[nine_year]\nprimary = true\njunior = 1\n[nine_year.source]\ndocument = "x"\n', "a number"),
+    ('[nine_year]\nprimary = 1\njunior = -1\n[nine_year.source]\ndocument = "x"\n', "positive"),
+    ('[nine_year]\nprimary = 1\njunior = 1\n[nine_year.source]\ndocument = "x"\nconfidence = "sure"\n',
+     "confidence"),
+    ('[nine_year\n', "not TOML"),
+])
+def test_a_bad_weights_file_is_refused_naming_the_table(tmp_path, text, said):
+    path = tmp_path / "weights.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="weights.toml") as exc:
+        split.load_weights(path)
+    assert said in str(exc.value)
 
 
 # --------------------------------------------------------------------------- properties

@@ -63,9 +63,10 @@ def read_schools(
     Mixed schools may be given as whole-school rows: ``school_type`` (nine-year,
     twelve-year, complete secondary), ``students_primary`` / ``students_junior``
     / ``students_senior`` and ``level`` and ``students`` left blank. Their
-    physical resources are split between the sections by the weights of
-    :mod:`eduequity.read.split` (override them per school type with
-    ``weights={"nine_year": (1.0, 1.1, None)}``); their teachers come per section
+    physical resources are split between the sections by the national weights
+    (:mod:`eduequity.read.split`; data of the national plugin, confidence V3),
+    which ``weights=`` overrides per school type
+    (``weights={"nine_year": (1.0, 1.1, None)}``); their teachers come per section
     as ``teachers_primary`` / ``teachers_junior`` (``*_senior`` is accepted and
     ignored). Only primary and junior sections are returned.
 
