@@ -32,6 +32,8 @@ SUFFIXES = (".csv", ".xlsx", ".parquet")
 
 
 class Raw(NamedTuple):
+    """A source as loaded: its header texts and positional columns, nothing parsed yet."""
+
     headers: list[str]
     columns: list[pd.Series]  # positional, RangeIndex
     n: int
@@ -41,7 +43,6 @@ class Raw(NamedTuple):
     problems: Sequence[Problem] = ()  # found while locating the table (a unit note above it)
     #: Each row's line where it is not row + line_offset (quoted line breaks); asked only to report problems.
     lines: Callable[[], Sequence[int] | None] | None = None
-
 
 
 def _from_frame(df: pd.DataFrame, source: str, line_offset: int | None, problems: Sequence[Problem] = (),
@@ -433,6 +434,7 @@ def _read_parquet(path: Path, source: str) -> pd.DataFrame:
 
 
 def load(source: str | os.PathLike | pd.DataFrame, sheet: str | int | None) -> Raw:
+    """The source as header texts and columns: a DataFrame as it is, a file by its suffix."""
     if isinstance(source, pd.DataFrame):
         if sheet is not None:
             raise ValueError("sheet= applies to .xlsx files only")

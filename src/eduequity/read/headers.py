@@ -109,7 +109,6 @@ def header_text(h: Any) -> str:
     return h if isinstance(h, str) else str(h)
 
 
-
 #: How many rows at the top of a file are searched for the header row.
 HEADER_SCAN = 20
 #: Columns a header row must name at least one of (the required columns).

@@ -144,7 +144,7 @@ class _Order(NamedTuple):
     lvl: np.ndarray
 
     def take(self, a: np.ndarray) -> np.ndarray:
-        """Values by input row, by output section."""
+        """An array over input rows, taken for each output section."""
         return a if self.identity else a[self.src]
 
 
@@ -156,6 +156,7 @@ class _Reader(Table):
         self.weights = weights
 
     def run(self) -> pd.DataFrame:
+        """The canonical frame, or one ``InputError`` with every problem: the steps below, in order."""
         rows = self.start()
         has_whole = any(self.has("students", s) for s in SECTIONS)
         self.check_structure(has_whole)
