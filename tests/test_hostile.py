@@ -38,7 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import eduequity as ee
-from eduequity.core import schools
+from eduequity.read import files
 from eduequity.core.columns import IGNORED_HEADERS, RESOURCES
 from eduequity.testing import strategies as ees
 
@@ -594,7 +594,7 @@ def test_an_oversized_workbook_is_refused_and_a_fitting_one_read_whole(df, stray
                 z.writestr(name, data)
     limit = 20_000  # small, so the suite stays quick: the same code as the real 67,108,864
     used = max(r, len(df) + 1) * max(c, len(df.columns))
-    with mock.patch.object(schools, "XLSX_MAX_CELLS", limit):
+    with mock.patch.object(files, "XLSX_MAX_CELLS", limit):
         if used > limit:
             exc = refused(path, len(df))
             assert any("cells" in p.expected and f"{limit:,}" in p.expected for p in exc.problems), exc
@@ -613,6 +613,6 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded(df, pad, tmp_path_factory):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)
-    with mock.patch.object(schools, "XLSX_RATIO_FROM", 2**20 // 2):  # the real floor is 16 MiB: kept quick
+    with mock.patch.object(files, "XLSX_RATIO_FROM", 2**20 // 2):  # the real floor is 16 MiB: kept quick
         exc = refused(path, len(df))
     assert "zip bomb" in exc.problems[0].expected

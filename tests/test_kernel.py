@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from eduequity.core.kernel import (
-    count_distinct, dense_rank, group, join_runs, name_sets, run_starts, sort_order, weighted_moments,
+    count_distinct, dense_rank, distinct_pairs, group, join_runs, name_sets, packed_key, run_starts, sort_order,
+    weighted_moments,
 )
 
 
@@ -100,6 +102,37 @@ def test_dense_rank_is_np_unique(keys):
     uniq, rank = dense_rank(keys)
     expected, inverse = np.unique(keys, return_inverse=True)
     assert np.array_equal(uniq, expected) and np.array_equal(rank, inverse.ravel())
+
+
+@given(coded_rows(big=False))
+def test_packed_key_is_the_codes_in_mixed_radix(rows):
+    cols, sizes = rows
+    key = packed_key([cols[0].astype(np.float64), *cols[1:]], sizes)  # the first code may come as floats
+    expected = [0] * len(cols[0])
+    for c, size in zip(cols, sizes):
+        expected = [k * size + int(v) for k, v in zip(expected, c)]
+    assert key.dtype == np.int64 and key.tolist() == expected
+
+
+def test_packed_key_refuses_a_key_past_63_bits():
+    with pytest.raises(ValueError, match="int64"):
+        packed_key([np.zeros(1, np.int64)] * 2, [2**40, 2**40])
+
+
+@given(st.lists(st.tuples(st.integers(0, 300), st.integers(-1, 3)), max_size=40), st.booleans())
+def test_distinct_pairs_is_no_repeat_and_one_label_a_pair(pairs, labelled):
+    keys = np.asarray([k for k, _ in pairs], dtype=np.int64)
+    labels = np.asarray([c for _, c in pairs], dtype=np.int64) if labelled else None
+    distinct = len(set(keys.tolist())) == len(keys)
+    by_pair: dict[int, set[int]] = {}
+    for k, c in pairs:
+        by_pair.setdefault(k >> 1, set()).add(c)
+    agree = not labelled or all(len(cs) == 1 and -1 not in cs for cs in by_pair.values())
+    assert distinct_pairs(keys, labels, 4) == (distinct and agree)
+
+
+def test_distinct_pairs_looks_closer_at_a_sparse_key():
+    assert not distinct_pairs(np.asarray([0, 10**7], dtype=np.int64))
 
 
 @given(INTS)

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eduequity.core import sections
+from eduequity.read import split
 from eduequity.core.columns import COLUMNS, SCHOOL_TYPES
 from eduequity.core.errors import InputError, Problem
-from eduequity.core.schools import ATTR, LEVEL_DTYPE, MARK, read_schools
+from eduequity.read.canonical import ATTR, LEVEL_DTYPE, MARK
+from eduequity.read.schools import read_schools
 
 MU = 10000 / 15  # m² in one 亩
 
@@ -501,7 +502,7 @@ def stray_cell(path, dimension: bytes | None = None):
 
 
 def test_a_stray_cell_far_out_is_refused_by_the_sheets_dimension(tmp_path):
-    from eduequity.core.schools import XLSX_MAX_CELLS
+    from eduequity.read.files import XLSX_MAX_CELLS
 
     path = stray_cell(tmp_path / "s.xlsx")
     assert path.stat().st_size < 10_000
@@ -531,23 +532,23 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded(tmp_path):
 
 
 def test_a_workbook_expanding_past_the_byte_limit_is_refused(tmp_path, monkeypatch):
-    from eduequity.core import schools
+    from eduequity.read import files
 
     path = sheet(tmp_path / "s.xlsx", [FLAT, *map(list, ROWS)])
-    monkeypatch.setattr(schools, "XLSX_MAX_BYTES", 10_000)
+    monkeypatch.setattr(files, "XLSX_MAX_BYTES", 10_000)
     [p] = problems(path)
     assert "bytes" in p.value and "at most 10,000 bytes" in p.expected
 
 
 def test_merged_cells_count_toward_the_cell_limit(tmp_path, monkeypatch):
-    from eduequity.core import schools
+    from eduequity.read import files
 
     rows = [FLAT, *[[2016, "东区", f"S{i}", "小学", 10, 1] for i in range(30)]]
     path = sheet(tmp_path / "s.xlsx", rows, merges=["G2:ZZ31"])
-    monkeypatch.setattr(schools, "XLSX_MAX_CELLS", 10_000)
+    monkeypatch.setattr(files, "XLSX_MAX_CELLS", 10_000)
     [p] = problems(path)
     assert "cells" in p.expected and "10,000" in p.expected
-    monkeypatch.setattr(schools, "XLSX_MAX_CELLS", 100_000)
+    monkeypatch.setattr(files, "XLSX_MAX_CELLS", 100_000)
     assert len(read_schools(path)) == 30
 
 
@@ -555,7 +556,7 @@ def test_merged_cells_count_toward_the_cell_limit(tmp_path, monkeypatch):
 def test_merged_cells_are_found_whatever_the_chunks_the_sheet_is_read_in(chunk):
     import io
 
-    from eduequity.core.schools import _merge_refs
+    from eduequity.read.files import _merge_refs
 
     xml = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'
            b'<mergeCells count="2"><mergeCell ref="A1:B1"/><mergeCell ref="C2:C9"/></mergeCells></worksheet>')
@@ -1027,11 +1028,53 @@ def test_weights_override():
 
 
 def test_default_weights_carry_their_source():
-    w = sections.WEIGHTS["nine_year"]
+    w = split.national_weights()["nine_year"]
     assert w.as_tuple() == (1.0, 1.1, None)
     assert "教督〔2012〕3号" in w.source and w.confidence == "V3"
-    assert sections.WEIGHTS["complete_secondary"].as_tuple() == (None, 1.0, 1.2)
-    assert sections.WEIGHTS["twelve_year"].as_tuple() == (1.0, 1.1, 1.32)
+    assert split.national_weights()["complete_secondary"].as_tuple() == (None, 1.0, 1.2)
+    assert split.national_weights()["twelve_year"].as_tuple() == (1.0, 1.1, 1.32)
+
+
+def test_the_national_weights_are_data_of_the_national_plugin_each_with_its_source():
+    import eduequity.national
+
+    weights = split.national_weights()
+    assert weights is split.national_weights()  # read once
+    assert weights == split.load_weights(eduequity.national.SECTION_WEIGHTS)
+    assert set(weights) == {"nine_year", "complete_secondary", "twelve_year"}
+    for w in weights.values():
+        ref = w.reference
+        assert ref.document == "教督〔2012〕3号" and ref.clause and ref.confidence == "V3"
+        assert "not confirmed" in ref.note and "weights=" in ref.note
+        assert w.source.startswith("教督〔2012〕3号 《县域义务教育均衡发展督导评估暂行办法》, ")
+
+
+def test_a_province_gives_its_own_weights_from_its_own_file(tmp_path):
+    path = tmp_path / "weights.toml"
+    path.write_text('[nine_year]\nprimary = 1\njunior = 1.2\n[nine_year.source]\ndocument = "某教发〔2013〕1号"\n'
+                    'clause = "第五条"\nconfidence = "V"\n', encoding="utf-8")
+    own = split.load_weights(path)
+    assert own["nine_year"].as_tuple() == (1.0, 1.2, None) and own["nine_year"].source == "某教发〔2013〕1号, 第五条"
+    out = read_schools(whole(), weights=own)
+    assert out["teaching_area"][0] == pytest.approx(5000 * 600 / (600 + 1.2 * 300), rel=1e-15)
+
+
+@pytest.mark.parametrize("text, said", [
+    ('[university]\nprimary = 1\njunior = 1\n[university.source]\ndocument = "x"\n', "unknown school type"),
+    ('[nine_year]\nprimary = 1\njunior = 1\n', "source"),
+    ('[nine_year]\nprimary = 1\njunior = 1\nextra = 2\n[nine_year.source]\ndocument = "x"\n', "'extra'"),
+    ('[nine_year]\nprimary = true\njunior = 1\n[nine_year.source]\ndocument = "x"\n', "a number"),
+    ('[nine_year]\nprimary = 1\njunior = -1\n[nine_year.source]\ndocument = "x"\n', "positive"),
+    ('[nine_year]\nprimary = 1\njunior = 1\n[nine_year.source]\ndocument = "x"\nconfidence = "sure"\n',
+     "confidence"),
+    ('[nine_year\n', "not TOML"),
+])
+def test_a_bad_weights_file_is_refused_naming_the_table(tmp_path, text, said):
+    path = tmp_path / "weights.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="weights.toml") as exc:
+        split.load_weights(path)
+    assert said in str(exc.value)
 
 
 # --------------------------------------------------------------------------- properties

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import eduequity as ee
 from conftest import BASIC, evaluate, frame, section
-from eduequity.core.resolver import normalise
+from eduequity.read.resolver import normalise
 
 PANZHIHUA = "panzhihua.balanced-allocation-2015"  # a standard of a jurisdiction that lists its counties
 

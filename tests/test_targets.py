@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 import eduequity as ee
 from eduequity.criteria import target as T
-from eduequity.core.metrics import Metric, read_metrics
+from eduequity.core.metrics import Metric
+from eduequity.read.observations import read_metrics
 
 SRC = ee.Source("测试〔2020〕1号", "一", "不低于")
 

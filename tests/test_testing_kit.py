@@ -18,10 +18,10 @@ from hypothesis.errors import InvalidArgument
 
 import eduequity as ee
 import eduequity.national
-from eduequity.core.metrics import read_metrics
-from eduequity.core.recognitions import KINDS, read_recognitions
+from eduequity.core.columns import RECOGNITION_KINDS as KINDS
 from eduequity.criteria import Dispersion, PerLevel
-from eduequity.core.schools import ATTR, MARK
+from eduequity.read.canonical import ATTR, MARK
+from eduequity.read.observations import read_metrics, read_recognitions
 from eduequity.testing import (
     PROFILES,
     ConformanceError,

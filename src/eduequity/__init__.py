@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "registry": "eduequity.core.registry",
     "Registry": "eduequity.core.registry",
-    "read_schools": "eduequity.core.schools",
+    "read_schools": "eduequity.read.schools",
     "evaluate": "eduequity.core.evaluate",
     "Evaluation": "eduequity.core.evaluation",
     "render": "eduequity.reports.render",
@@ -71,7 +71,6 @@ if _typing.TYPE_CHECKING:  # pragma: no cover
     from .core.jurisdictions import County, CountyList, Jurisdiction
     from .core.metrics import Metric
     from .core.registry import Registry, registry
-    from .core.schools import read_schools
     from .core.serialise import converter
     from .core.sources import Source
     from .core.standards import Standard
@@ -81,4 +80,5 @@ if _typing.TYPE_CHECKING:  # pragma: no cover
     from .core.warnings import DataWarning
     from .criteria import MetricTarget
     from .core.formats import ReportFormat, Section
+    from .read.schools import read_schools
     from .reports.render import render

@@ -7,7 +7,7 @@ verdict. So each number field of the records names the kind of number it holds
 (``CV_LIMIT``, ``YEAR``, …) and one ``Range`` checks it, wherever the record is
 built: from a TOML file, in Python by a plugin, or by ``ee.override``.
 
-The reader (schools.py), the observations (metrics, recognitions, ``as_of``) and
+The reader (read/schools.py), the observations (metrics, recognitions, ``as_of``) and
 the records share the year bounds from here, so a year a standard may name is a
 year a school table or an observation may hold.
 """

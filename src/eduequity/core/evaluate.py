@@ -1,7 +1,7 @@
 """``evaluate``: a canonical school frame and a standard in, an ``Evaluation`` out.
 
 Orchestration only, one pass: the inputs read and their counties resolved
-(``inputs.py``) → the standard's scope (``scope.py``) → one grouping over
+(``read/inputs.py``) → the standard's scope (``scope.py``) → one grouping over
 (year, county, level) and each indicator's weighted moments, once (the
 ``Context``) → every criterion judged, kind by kind (``criteria/``) → the school
 rows each county-year stands on (``evidence.py``) → the verdict per (year,
@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 
 from ..criteria import KINDS, Context, Outcome
+from ..read.inputs import Inputs, read_inputs
+from ..read.schools import read_schools
 from . import evidence, results, verdicts, warnings
 from .errors import InputError, Problem
 from .evaluation import Evaluation
-from .inputs import Inputs, read_inputs
 from .kernel import count_distinct, group, run_starts, weighted_moments
 from .registry import Registry, registry as default_registry
-from .schools import read_schools
 from .scope import exclude
 from .standards import Standard
 from .warnings import Notice

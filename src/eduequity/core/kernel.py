@@ -6,10 +6,11 @@
   CV of the national method, in two passes — group means first, then the
   weighted squared deviations from them — never as E[x²] − E[x]², which loses
   precision and can go negative when every school is equal;
-- packed integer keys sorted by value instead of lexsorts (``sort_order``),
-  dense keys ranked by counting instead of hashing (``dense_rank``,
-  ``count_distinct``), per-group text joined by one ``np.add.reduceat``
-  (``join_runs``) and per-group name sets as bit masks (``name_sets``).
+- packed integer keys (``packed_key``) sorted by value instead of lexsorts
+  (``sort_order``), dense keys ranked by counting instead of hashing (``dense_rank``,
+  ``count_distinct``) and checked for repeats in one table (``distinct_pairs``),
+  per-group text joined by one ``np.add.reduceat`` (``join_runs``) and per-group
+  name sets as bit masks (``name_sets``).
 
     X̄  = Σ P_i·X_i / P        S = sqrt( Σ (P_i/P)·(X_i − X̄)² )        CV = S / X̄
 
@@ -59,6 +60,32 @@ class Groups:
         return np.repeat(per_group, self.size)
 
 
+def _span(sizes: list[int]) -> int:
+    span = 1
+    for size in sizes:
+        span *= max(size, 1)
+    return span
+
+
+def packed_key(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray:
+    """``codes`` (non-negative ints, most significant first, each below its size) combined into
+    one int64 key, ``(c0·s1 + c1)·s2 + c2 …``, built in place: one fresh array, however many codes.
+
+    The first code is cast to int64 as it is copied (a year read as float64 may come as
+    it is); its size only bounds the span, which must fit in 63 bits.
+    """
+    if len(codes) != len(sizes):
+        raise ValueError(f"{len(codes)} codes and {len(sizes)} sizes")
+    span = _span(sizes)
+    if span.bit_length() > 63:  # 2**63 distinct keys: far beyond any country's schools
+        raise ValueError(f"too many distinct keys to pack in one int64 ({span})")
+    key = np.array(codes[0], dtype=np.int64) if codes else np.zeros(0, dtype=np.int64)
+    for c, size in zip(codes[1:], sizes[1:]):
+        key *= max(size, 1)
+        key += c
+    return key
+
+
 def sort_order(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray | None, np.ndarray]:
     """Positions that put rows in the order of ``codes`` (non-negative ints, most significant
     first, each below its size), ties in their current order — None when they already are —
@@ -68,15 +95,8 @@ def sort_order(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray | 
     one integer and sorted by value: several times faster than an argsort or a
     lexsort of the same rows, stable by construction, and the sorted key comes free.
     """
-    n = len(codes[0]) if codes else 0
-    key = np.zeros(n, dtype=np.int64)
-    span = 1
-    for c, size in zip(codes, sizes, strict=True):
-        key *= max(size, 1)
-        key += c
-        span *= max(size, 1)
-    if span.bit_length() > 63:  # 2**63 distinct keys: far beyond any country's schools
-        raise ValueError(f"too many distinct keys to sort in one int64 ({span})")
+    key = packed_key(codes, sizes)
+    n, span = len(key), _span(sizes)
     if n < 2 or bool(np.all(key[1:] >= key[:-1])):
         return None, key
     bits = int(n - 1).bit_length()
@@ -226,6 +246,31 @@ def dense_rank(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.flatnonzero(present), (np.cumsum(present) - 1)[keys]
     uniq, rank = np.unique(keys, return_inverse=True)
     return uniq, rank
+
+
+def distinct_pairs(keys: np.ndarray, labels: np.ndarray | None = None, n_labels: int = 0) -> bool:
+    """Whether non-negative int keys are all distinct and, with ``labels`` (codes below
+    ``n_labels``), the two keys of each pair ``2i, 2i + 1`` that are both present carry one label.
+
+    Decided from one dense table, with no sort and no hashing: slot ``k`` holds key
+    ``k``'s label (-1: empty), in the smallest int that holds them. A repeated key
+    leaves fewer filled slots than keys; with no repeat, a pair's two slots must not
+    hold two labels. False means "look closer", not "no": it is also said of keys too
+    sparse for a table (not below four times their count) and where a label is blank (-1).
+    """
+    if not len(keys):
+        return True
+    if keys.max() >= 4 * len(keys) + 1024 or (labels is not None and labels.min() < 0):
+        return False
+    dtype = np.min_scalar_type(-max(n_labels, 1))
+    slot = np.full((int(keys.max()) + 2) & ~1, -1, dtype=dtype)
+    slot[keys] = 0 if labels is None else labels.astype(dtype, copy=False)  # cast first: a casting scatter is slow
+    if np.count_nonzero(slot >= 0) != len(keys):
+        return False
+    if labels is None:
+        return True
+    even, odd = slot[0::2], slot[1::2]
+    return not np.any((even != odd) & ((even | odd) >= 0))  # both filled, two labels
 
 
 def count_distinct(values: np.ndarray) -> int:

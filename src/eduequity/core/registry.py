@@ -18,10 +18,10 @@ from typing import Any
 import attrs
 import pluggy
 
+from ..read.resolver import Resolver
 from . import hookspecs, units
 from .errors import PluginError
 from .jurisdictions import CountyList, Jurisdiction, counties_under
-from .resolver import Resolver
 from .schedules import PhasedSchedule
 from .serialise import from_toml
 from .standards import Standard, adopt

@@ -16,13 +16,13 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from . import observations
+from ..read import observations
+from ..read.inputs import resolve_column
+from ..read.observations import read_recognitions
+from ..read.resolver import Resolver
 from . import warnings as _warnings
 from .errors import InputError, Problem
-from .inputs import resolve_column
-from .recognitions import read_recognitions
 from .registry import Registry, registry as default_registry
-from .resolver import Resolver
 from .schedules import PhasedSchedule
 from .warnings import Notice
 

@@ -16,7 +16,7 @@ import numpy as np
 from ..core import verdicts
 from ..core.bounds import YEARS_BEFORE
 from ..core.columns import RECOGNITION_KINDS
-from ..core.recognitions import first_year
+from ..read.observations import first_year
 from ..core.sources import Source
 from .base import Context, Criterion, Outcome, target_rows
 

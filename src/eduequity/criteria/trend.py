@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..core import verdicts
 from ..core.columns import LEVELS, RECOGNITION_KINDS
-from ..core.recognitions import first_year
+from ..read.observations import first_year
 from ..core.sources import Source
 from . import reasons as txt
 from .base import Context, Criterion, Outcome, target_rows

@@ -14,6 +14,9 @@ from ..core.hookspecs import hookimpl
 from ..core.jurisdictions import Jurisdiction
 
 HERE = Path(__file__).parent
+#: The section weights of mixed schools (nine-year, complete secondary, twelve-year), each with
+#: its source; read by ``read_schools`` (``eduequity.read.split.national_weights``).
+SECTION_WEIGHTS = HERE / "data" / "section-weights.toml"
 
 
 @hookimpl

@@ -141,7 +141,7 @@ def recognitions(
     its inspection year; ``list_year``, the year the list was published, is
     the next year or blank. Default kinds shrink towards ``basic-balance``.
     """
-    from ...core.recognitions import KINDS
+    from ...core.columns import RECOGNITION_KINDS as KINDS
 
     counties = st.sampled_from(county_names()) if counties is None else counties
     years = st.integers(2011, 2024) if years is None else years

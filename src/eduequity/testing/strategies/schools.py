@@ -260,7 +260,7 @@ def school_frames(
         df = _raw_frame(columns, resources, descriptive)
         if raw:
             return df
-        from ...core.schools import read_schools
+        from ...read.schools import read_schools
 
         return read_schools(df)
 
@@ -339,7 +339,7 @@ def whole_school_frames(
         df["year"] = df["year"].astype("int64")
         if raw:
             return df
-        from ...core.schools import read_schools
+        from ...read.schools import read_schools
 
         return read_schools(df)
 

@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
-from .jurisdictions import County, Jurisdiction, closest, descendants
-from .warnings import Notice
+from ..core.jurisdictions import County, Jurisdiction, closest, descendants
+from ..core.warnings import Notice
 
 #: Characters that change a name's bytes but not how it reads.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")

@@ -1,60 +1,54 @@
-"""Section weights: how a mixed school's physical resources are shared out.
+"""Mixed schools: how a whole-school row's physical resources are shared out between its sections.
 
 A nine-year (九年一贯制), twelve-year (十二年一贯制) or complete secondary
 (完全中学) school reports its buildings, grounds, equipment, computers, books
 and multimedia rooms once for the whole school. The national method splits
 each of them between the school's sections in proportion to *weighted*
-students:
+students, so a nine-year school with A primary and B junior students gives its
+primary section the share A / (A + 1.1·B). Only the primary and junior sections
+are emitted; a senior section takes its share and is dropped (senior secondary
+is not compulsory education). Counts of people (teachers …) are not split:
+they are reported per section.
 
-==================== ========= ======== ========
-school type           primary   junior   senior
-==================== ========= ======== ========
-nine_year             1         1.1      —
-complete_secondary    —         1        1.2
-twelve_year           1         1.1      1.32
-==================== ========= ======== ========
+The national weights are data of the national built-in plugin,
+``national/data/section-weights.toml`` (nine-year 1 : 1.1, complete secondary
+1 : 1.2, twelve-year 1 : 1.1 : 1.32), each with its source: 教督〔2012〕3号
+(《县域义务教育均衡发展督导评估暂行办法》), as cited in
+shared/reference/national-standards.md, "Which schools count" / "Mixed
+schools". Confidence **V3**: read only in a third-party copy of the official
+text, never in the official text itself. ``national_weights`` reads the file
+once.
 
-so a nine-year school with A primary and B junior students gives its primary
-section the share A / (A + 1.1·B). Only the primary and junior sections are
-emitted; a senior section takes its share and is dropped (senior secondary is
-not compulsory education). Counts of people (teachers …) are not split: they
-are reported per section.
-
-Source: the national method 教督〔2012〕3号 (《县域义务教育均衡发展督导评估暂行办法》),
-as cited in shared/reference/national-standards.md, "Which schools count" /
-"Mixed schools". Confidence **V3**: read only in a third-party copy of the
-official text, never in the official text itself.
-
-Because of that, the weights are data and can be overridden:
+Because of that, the weights can be overridden per call:
 ``read_schools(source, weights={"nine_year": (1.0, 1.2, None)})`` replaces the
-weights of the school types it names (a tuple of ``(primary, junior, senior)``;
-``None`` means the type has no such section) and keeps the defaults for the
-others.
+weights of the school types it names (a tuple of ``(primary, junior, senior)``,
+or ``SectionWeights``, e.g. from a province's own file read with
+``load_weights``; ``None`` means the type has no such section) and keeps the
+defaults for the others.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import tomllib
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 import numpy as np
 
-from .columns import SCHOOL_TYPES
+from ..core.columns import COLUMNS, SCHOOL_TYPES
+from ..core.sources import Source
 
 #: The three sections a mixed school can have, in the order weights are given.
 SECTIONS: tuple[str, ...] = ("primary", "junior", "senior")
-
-SOURCE_DOCUMENT = "教督〔2012〕3号"
-SOURCE_TITLE = "县域义务教育均衡发展督导评估暂行办法"
-SOURCE_CONFIDENCE = "V3"
-SOURCE_NOTE = (
-    "Mixed schools: the five physical resources are split between sections in proportion to "
-    "weighted students — nine-year school primary:junior = 1 : 1.1; complete secondary "
-    "junior:senior = 1 : 1.2; twelve-year school 1 : 1.1 : 1.32 (read only in a third-party copy)."
-)
-
+#: Resource columns split between the sections of a mixed school, and those
+#: (people) given per section as ``<name>_primary`` / ``<name>_junior``.
+SPLIT: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource" and c.split)
+PEOPLE: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource" and not c.split)
 
 def _weight(value: float | None) -> float | None:
     if value is None:
@@ -76,6 +70,8 @@ class SectionWeights:
     senior: float | None = attrs.field(converter=_weight)
     source: str = "weights= passed to read_schools"
     confidence: str | None = None
+    #: The source record of weights read from a data file (document, clause, wording, confidence, note).
+    reference: Source | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.primary is None and self.junior is None:
@@ -85,14 +81,56 @@ class SectionWeights:
         return (self.primary, self.junior, self.senior)
 
 
-_NATIONAL = f"{SOURCE_DOCUMENT} 《{SOURCE_TITLE}》, mixed schools"
+_KEYS = ("primary", "junior", "senior", "source")
 
-#: The national default weights, by school type (see the module docstring).
-WEIGHTS: Mapping[str, SectionWeights] = MappingProxyType({
-    "nine_year": SectionWeights(1.0, 1.1, None, source=_NATIONAL, confidence=SOURCE_CONFIDENCE),
-    "complete_secondary": SectionWeights(None, 1.0, 1.2, source=_NATIONAL, confidence=SOURCE_CONFIDENCE),
-    "twelve_year": SectionWeights(1.0, 1.1, 1.32, source=_NATIONAL, confidence=SOURCE_CONFIDENCE),
-})
+
+def load_weights(path: str | Path) -> dict[str, SectionWeights]:
+    """Section weights from a TOML data file: one table per school type, each with its ``[source]``.
+
+    ``[nine_year]`` holds ``primary = 1.0`` and ``junior = 1.1`` (a section left
+    out: the type has none) and ``[nine_year.source]`` the document, clause,
+    wording, confidence and note (``core.sources.Source``). Nothing in the file
+    is executed; a file that is not TOML, an unknown school type or key, or a
+    bad weight or source is a ``ValueError`` naming the file and the table.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"invalid section weights file {path.name}: not TOML: {exc}") from exc
+    return {school_type: _entry(f"{path.name} [{school_type}]", school_type, entry)
+            for school_type, entry in data.items()}
+
+
+def _entry(where: str, school_type: str, entry: Any) -> SectionWeights:
+    if school_type not in SCHOOL_TYPES:
+        raise ValueError(f"{where}: unknown school type; expected one of {', '.join(SCHOOL_TYPES)}")
+    if not isinstance(entry, dict) or not isinstance(entry.get("source"), dict):
+        raise ValueError(f"{where}: expected a table of weights with a [{school_type}.source] table")
+    extra = sorted(set(entry) - set(_KEYS))
+    if extra:
+        raise ValueError(f"{where}: unknown key {', '.join(map(repr, extra))}; expected {', '.join(_KEYS)}")
+    try:
+        source = Source(**entry["source"])
+        return SectionWeights(entry.get("primary"), entry.get("junior"), entry.get("senior"),
+                              source=_cite(source), confidence=source.confidence, reference=source)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{where}: {exc}") from exc
+
+
+def _cite(source: Source) -> str:
+    """``教督〔2012〕3号 《title》, clause``, leaving out what the source does not say."""
+    title = f" 《{source.title}》" if source.title else ""
+    return f"{source.document}{title}" + (f", {source.clause}" if source.clause else "")
+
+
+@functools.cache
+def national_weights() -> Mapping[str, SectionWeights]:
+    """The national default weights by school type, read once from the national plugin's data file."""
+    from ..national import SECTION_WEIGHTS
+
+    return MappingProxyType(load_weights(SECTION_WEIGHTS))
 
 
 def resolve(weights: Mapping[str, SectionWeights | tuple] | None = None) -> dict[str, SectionWeights]:
@@ -101,7 +139,7 @@ def resolve(weights: Mapping[str, SectionWeights | tuple] | None = None) -> dict
     A bad override is a programming error (``ValueError`` / ``TypeError``),
     not an ``InputError``: it is not about the data.
     """
-    table = dict(WEIGHTS)
+    table = dict(national_weights())
     if weights is None:
         return table
     if not isinstance(weights, Mapping):

@@ -21,15 +21,15 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from .bounds import YEAR_MAX, YEAR_MIN
-from .columns import LEVELS, RESOURCES
-from .errors import InputError, Problem
-from .metrics import read_metrics
-from .recognitions import read_recognitions
+from ..core.bounds import YEAR_MAX, YEAR_MIN
+from ..core.columns import LEVELS, RESOURCES
+from ..core.errors import InputError, Problem
+from ..core.standards import Standard
+from ..core.warnings import Notice
+from .canonical import ATTR, MARK, RESOURCE_MAX, STUDENTS_MAX
+from .observations import read_metrics, read_recognitions
 from .resolver import Resolver
-from .schools import ATTR, MARK, RESOURCE_MAX, STUDENTS_MAX, read_schools
-from .standards import Standard
-from .warnings import Notice
+from .schools import read_schools
 
 T = TypeVar("T")
 
