@@ -12,13 +12,19 @@ from typing import ClassVar
 
 import attrs
 import numpy as np
+import pandas as pd
 
 from ..core import verdicts
 from ..core.bounds import YEARS_BEFORE
 from ..core.columns import RECOGNITION_KINDS
-from ..read.observations import first_year
 from ..core.sources import Source
 from .base import Context, Criterion, Outcome, target_rows
+
+
+def first_year(recognitions: pd.DataFrame, kind: str) -> pd.Series:
+    """Each county's first recognition of ``kind``, indexed by county."""
+    r = recognitions[recognitions["kind"] == kind]
+    return r.groupby("county")["year"].min()
 
 
 @attrs.frozen

@@ -17,11 +17,11 @@ import pandas as pd
 
 from ..core import verdicts
 from ..core.columns import LEVELS, RECOGNITION_KINDS
-from ..read.observations import first_year
 from ..core.sources import Source
 from . import reasons as txt
 from .base import Context, Criterion, Outcome, target_rows
 from .limits import compare
+from .recognition import first_year
 
 
 @attrs.frozen

@@ -19,11 +19,9 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from ..core import units
-from ..core.columns import BY_NAME, COLUMNS, IGNORED_HEADERS
+from ..core.columns import BY_NAME, COLUMNS, IGNORED_HEADERS, SECTION_ZH
 from ..core.errors import InputError, Problem
 from .split import PEOPLE
-
-_SECTION_ZH = {"primary": "小学", "junior": "初中", "senior": "高中"}
 
 
 class Target(NamedTuple):
@@ -64,7 +62,7 @@ def _header_table() -> tuple[dict[str, Target], dict[str, str]]:
             add(label, Target(col.name))
     for name in ("students", *PEOPLE):
         col = BY_NAME[name]
-        for section, zh in _SECTION_ZH.items():
+        for section, zh in SECTION_ZH.items():
             add(f"{name}_{section}", Target(name, section))
             for label in (col.zh, *col.aliases):
                 add(zh + label, Target(name, section))

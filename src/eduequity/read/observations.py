@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.bounds import YEAR_MAX, YEAR_MIN
-from ..core.columns import RECOGNITION_KINDS
+from ..core.columns import LEVEL_ALIASES, LEVELS, RECOGNITION_KINDS
 from ..core.errors import InputError, Problem
 from ..core.metrics import Metric
 
@@ -143,8 +143,8 @@ def read_metrics(source: pd.DataFrame | None, known: dict[str, Metric] | None = 
     level = pd.Series(pd.NA, index=df.index, dtype="str")
     if "level" in df:
         level, blank, bad = texts_of(df["level"])
-        level = level.replace({"小学": "primary", "初中": "junior"})
-        bad_cells(bad | (~blank & ~np.asarray(level.isin(["primary", "junior"]))), "level", "primary, junior or blank")
+        level = level.map(lambda v: LEVEL_ALIASES.get(v, v) if isinstance(v, str) else v).astype("str")
+        bad_cells(bad | (~blank & ~np.asarray(level.isin(LEVELS))), "level", "primary, junior (小学 / 初中) or blank")
     value = pd.Series(value, index=df.index)
     for key, m in (known or {}).items():
         rows = (metric == key).to_numpy()
@@ -208,9 +208,3 @@ def read_recognitions(source: pd.DataFrame | None) -> pd.DataFrame | None:
         raise InputError(sorted(problems, key=lambda p: (p.row is None, p.row or 0)), source="recognitions")
     out["year"] = out["year"].astype("int64")
     return out
-
-
-def first_year(recognitions: pd.DataFrame, kind: str) -> pd.Series:
-    """Each county's first recognition of ``kind``, indexed by county."""
-    r = recognitions[recognitions["kind"] == kind]
-    return r.groupby("county")["year"].min()
