@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eduequity.core.kernel import (
-    count_distinct, dense_rank, distinct_pairs, group, join_runs, name_sets, packed_key, run_starts, sort_order,
+    all_whole, count_distinct, dense_rank, distinct_pairs, group, join_runs, name_sets, packed_key, run_starts, sort_order,
     weighted_moments,
 )
 
@@ -165,3 +165,10 @@ def test_run_starts_marks_where_a_key_changes(rows):
     b = np.asarray([r[1] for r in rows], dtype=np.int64)
     first = run_starts(a, b)
     assert first.tolist() == [i == 0 or rows[i] != rows[i - 1] for i in range(len(rows))]
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=32), max_size=40), st.integers(1, 8))
+def test_all_whole_is_the_plain_comparison_in_any_chunk_size(values, chunk):
+    x = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        assert all_whole(x, chunk) == bool((np.floor(x) == x).all())

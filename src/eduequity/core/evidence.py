@@ -99,6 +99,9 @@ def criteria(states: pd.DataFrame) -> pd.DataFrame:
     place whose required levels were all left out has nothing to rest on, and is
     not assessable.
     """
+    if not len(states):
+        return pd.DataFrame({"year": pd.Series(dtype="int64"), "county": pd.Series(dtype=object),
+                             "passed": pd.Series(dtype="boolean"), "reason": pd.Series(dtype=object)})
     state = states["state"].to_numpy()
     level = pd.Index(LEVELS).get_indexer(states["level"])
     texts = np.array([[_left_out(lv) for lv in LEVELS], [_absent(lv) for lv in LEVELS]], dtype=object)

@@ -330,3 +330,16 @@ def sort_frame(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         sizes.append(len(uniq) + 1)
     order, _ = sort_order(codes, sizes)
     return df.reset_index(drop=True) if order is None else df.take(order).reset_index(drop=True)
+
+
+def all_whole(values: np.ndarray, chunk: int = 1 << 16) -> bool:
+    """Whether every value is a whole number (NaN is not), in chunks: a 3-million-row
+    temporary would cost more in first-touch page faults than the comparison itself."""
+    buffer = np.empty(min(chunk, len(values)))
+    for start in range(0, len(values), chunk):
+        part = values[start:start + chunk]
+        out = buffer[:len(part)]
+        np.floor(part, out=out)
+        if not np.array_equal(out, part):
+            return False
+    return True

@@ -24,6 +24,7 @@ import pandas as pd
 from ..core.bounds import YEAR_MAX, YEAR_MIN
 from ..core.columns import LEVELS, RESOURCES
 from ..core.errors import InputError, Problem
+from ..core.kernel import all_whole
 from ..core.standards import Standard
 from ..core.warnings import Notice
 from .canonical import ATTR, MARK, RESOURCE_MAX, STUDENTS_MAX
@@ -61,7 +62,7 @@ def read_inputs(frame: pd.DataFrame | None, std: Standard, metrics: Any, recogni
 
     observations = attempt(read_metrics, metrics, std.metric_map)
     recog = attempt(read_recognitions, recognitions)
-    schools = empty_schools(std.needed_columns) if frame is None else attempt(schools_of, frame)
+    schools = empty_schools(std.needed_columns) if frame is None else attempt(schools_of, frame, std.needed_columns)
     if schools is not None:
         attempt(_check_columns, schools, std)
     if errors:
@@ -80,7 +81,7 @@ def read_inputs(frame: pd.DataFrame | None, std: Standard, metrics: Any, recogni
 
 # -- the school frame -------------------------------------------------------------------------
 
-def schools_of(frame: Any) -> pd.DataFrame:
+def schools_of(frame: Any, resources: tuple[str, ...] = RESOURCES) -> pd.DataFrame:
     """``frame`` itself if it is a canonical frame still valid, else what ``read_schools`` makes of it."""
     marked = isinstance(frame, pd.DataFrame) and frame.attrs.get(ATTR) == MARK
     if marked and not _rows_consistent(frame):
@@ -91,7 +92,7 @@ def schools_of(frame: Any) -> pd.DataFrame:
         return read_schools(unmarked)
     if not is_canonical(frame):
         return read_schools(frame)
-    return frame if _values_valid(frame) else read_schools(frame)
+    return frame if _values_valid(frame, resources) else read_schools(frame)
 
 
 def is_canonical(frame: Any) -> bool:
@@ -108,21 +109,24 @@ def is_canonical(frame: Any) -> bool:
             and all(dtypes[c] == np.float64 for c in RESOURCES if c in frame))
 
 
-def _values_valid(frame: pd.DataFrame) -> bool:
+def _values_valid(frame: pd.DataFrame, resources: tuple[str, ...]) -> bool:
     """The promises of the canonical frame, checked by reductions over whole columns (a few ms
-    for 3 million sections: min and max, and one comparison for whole students)."""
+    for 3 million sections); only the resource columns the standard reads matter to it."""
     if not len(frame):
         return True
     students = frame["students"].to_numpy()
     year = frame["year"].to_numpy()
     ok = 0 < students.min() and students.max() <= STUDENTS_MAX  # NaN fails both
-    ok = ok and bool((np.floor(students) == students).all())
+    ok = ok and all_whole(students)
     ok = ok and YEAR_MIN <= int(year.min()) and int(year.max()) <= YEAR_MAX
     ok = ok and all(frame[c].cat.codes.min() >= 0 for c in ("county", "school_id", "level"))
-    for c in RESOURCES:
+    for c in resources:
         if ok and c in frame:
             v = frame[c].to_numpy()
-            ok = not (np.fmin.reduce(v) < 0 or np.fmax.reduce(v) > RESOURCE_MAX)  # NaN is a blank cell
+            lo, hi = v.min(), v.max()
+            if np.isnan(lo) or np.isnan(hi):  # a blank cell: the NaN-skipping reductions, twice as slow
+                lo, hi = np.fmin.reduce(v), np.fmax.reduce(v)
+            ok = not (lo < 0 or hi > RESOURCE_MAX)
     return bool(ok)
 
 
