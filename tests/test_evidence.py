@@ -150,27 +150,26 @@ def test_quality_balance_without_junior_schools_is_not_assessable():
 # --------------------------------------------------------------------------- observations
 
 
-@pytest.mark.parametrize("value", [math.inf, -math.inf, True, np.bool_(True), 1 + 2j, [90], {"v": 90}, "很高"])
-def test_a_metric_value_that_is_not_a_finite_number_is_an_input_error(value):
-    obs = prerequisites("东区").astype({"value": object})
-    obs.loc[1, "value"] = value if not isinstance(value, list | dict) else None
-    if isinstance(value, list | dict):
-        obs["value"] = obs["value"].astype(object)
-        obs.at[1, "value"] = value
+def metric_problems(row: int, column: str, cell) -> list:
+    """The problems of evaluating good schools with the prerequisites, one cell of them replaced."""
+    obs = prerequisites("东区").astype({column: object})
+    obs.at[row, column] = cell
     with pytest.raises(ee.InputError) as info:
         evaluate(frame(both_levels()), metrics=obs)
-    [p] = info.value.problems
+    return info.value.problems
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, True, np.bool_(True), 1 + 2j, [90], {"v": 90}, "很高"])
+def test_a_metric_value_that_is_not_a_finite_number_is_an_input_error(value):
+    [p] = metric_problems(1, "value", value)
     assert (p.row, p.column) == (1, "value") and "finite number" in p.expected
 
 
 @pytest.mark.parametrize("year", [-5, 1e20, 10**9, 2016.5, 1948, 2101, True])
 def test_a_metric_year_outside_the_plausible_range_is_an_input_error(year):
-    obs = prerequisites("东区").astype({"year": object})
-    obs.at[0, "year"] = year
-    with pytest.raises(ee.InputError) as info:
-        evaluate(frame(both_levels()), metrics=obs)
-    assert [(p.row, p.column) for p in info.value.problems] == [(0, "year")]
-    assert "1949 to 2100" in info.value.problems[0].expected
+    problems = metric_problems(0, "year", year)
+    assert [(p.row, p.column) for p in problems] == [(0, "year")]
+    assert "1949 to 2100" in problems[0].expected
 
 
 @pytest.mark.parametrize("year", [-5, 1e20, 10**9, 2011.5, True])
@@ -190,11 +189,7 @@ def test_a_publication_year_before_the_inspection_is_an_input_error():
 
 @pytest.mark.parametrize("cell", [["东区"], {"name": "东区"}, 510402, True])
 def test_a_county_that_is_not_text_is_an_input_error_not_a_crash(cell):
-    obs = prerequisites("东区").astype({"county": object})
-    obs.at[2, "county"] = cell
-    with pytest.raises(ee.InputError) as info:
-        evaluate(frame(both_levels()), metrics=obs)
-    assert [(p.row, p.column) for p in info.value.problems] == [(2, "county")]
+    assert [(p.row, p.column) for p in metric_problems(2, "county", cell)] == [(2, "county")]
 
 
 @pytest.mark.parametrize("as_of", [10**9, -5, 2017.5, True, math.nan])

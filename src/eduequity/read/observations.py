@@ -99,9 +99,36 @@ def year(value: object, argument: str, source: str) -> int:
     raise InputError([Problem(None, argument, shown(value), YEAR_EXPECTED)], source=source)
 
 
+# --------------------------------------------------------------------------- tables
+
+
+class _Observations:
+    """An observation table being read: its columns checked, then its cells, every problem kept."""
+
+    def __init__(self, source: pd.DataFrame, name: str, required: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+        what = f"a column of {name} ({', '.join(required)}, optional {', '.join(c for c in allowed if c not in required)})"
+        found = [Problem(None, c, None, what) for c in required if c not in source.columns]
+        found += [Problem(None, c, None, f"only {', '.join(allowed)}") for c in source.columns if c not in allowed]
+        if found:
+            raise InputError(found, source=name)
+        self.name = name
+        self.df = source.reset_index(drop=True)
+        self.pos = np.arange(len(self.df))
+        self.problems: list[Problem] = []
+
+    def bad(self, mask: np.ndarray, column: str, expected: str, values: pd.Series | None = None) -> None:
+        """A problem at each row of ``mask``, showing the cell as written (or ``values``)."""
+        cells = self.df[column] if values is None else values
+        self.problems.extend(Problem(int(i), column, shown(cells.iat[i]), expected) for i in self.pos[mask])
+
+    def raise_any(self) -> None:
+        if self.problems:
+            raise InputError(sorted(self.problems, key=lambda p: (p.row is None, p.row or 0)), source=self.name)
+
+
 # --------------------------------------------------------------------------- metrics
 
-_REQUIRED = ("year", "county", "metric", "value")
+_METRIC_COLUMNS = ("year", "county", "level", "metric", "value")
 
 
 def read_metrics(source: pd.DataFrame | None, known: dict[str, Metric] | None = None) -> pd.DataFrame:
@@ -111,56 +138,39 @@ def read_metrics(source: pd.DataFrame | None, known: dict[str, Metric] | None = 
     yes/no metrics are range-checked. Unknown metrics are kept: another
     standard may use them.
     """
-    cols = ["year", "county", "level", "metric", "value"]
     if source is None:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
-                             zip(cols, ["int64", "str", "str", "str", "float64"], strict=True)})
+                             zip(_METRIC_COLUMNS, ["int64", "str", "str", "str", "float64"], strict=True)})
     if not isinstance(source, pd.DataFrame):
         source = pd.read_csv(source, dtype=str, encoding="utf-8-sig")
-    problems: list[Problem] = []
-    missing = [c for c in _REQUIRED if c not in source.columns]
-    for c in missing:
-        problems.append(Problem(None, c, None, "a column of metric observations (year, county, metric, value)"))
-    unknown = [c for c in source.columns if c not in cols]
-    for c in unknown:
-        problems.append(Problem(None, c, None, "only year, county, level, metric, value"))
-    if problems:
-        raise InputError(problems, source="metrics")
-    df = source.reset_index(drop=True)
-    pos = np.arange(len(df))
-
-    def bad_cells(mask: np.ndarray, column: str, expected: str) -> None:
-        problems.extend(Problem(int(i), column, shown(df[column].iat[i]), expected) for i in pos[mask])
-
+    t = _Observations(source, "metrics", ("year", "county", "metric", "value"), _METRIC_COLUMNS)
+    df = t.df
     year, blank, bad = years_of(df["year"])
-    bad_cells(blank | bad, "year", YEAR_EXPECTED)
+    t.bad(blank | bad, "year", YEAR_EXPECTED)
     value, blank, bad = numbers_of(df["value"])
-    bad_cells(blank | bad, "value", "a finite number (a share as a fraction, yes/no as 1 or 0)")
+    t.bad(blank | bad, "value", "a finite number (a share as a fraction, yes/no as 1 or 0)")
     county, blank, bad = texts_of(df["county"])
-    bad_cells(blank | bad, "county", "a county name or a jurisdiction id (text)")
+    t.bad(blank | bad, "county", "a county name or a jurisdiction id (text)")
     metric, blank, bad = texts_of(df["metric"])
-    bad_cells(blank | bad, "metric", "a metric key (text)")
+    t.bad(blank | bad, "metric", "a metric key (text)")
     level = pd.Series(pd.NA, index=df.index, dtype="str")
     if "level" in df:
         level, blank, bad = texts_of(df["level"])
         level = level.map(lambda v: LEVEL_ALIASES.get(v, v) if isinstance(v, str) else v).astype("str")
-        bad_cells(bad | (~blank & ~np.asarray(level.isin(LEVELS))), "level", "primary, junior (小学 / 初中) or blank")
+        t.bad(bad | (~blank & ~np.asarray(level.isin(LEVELS))), "level", "primary, junior (小学 / 初中) or blank")
     value = pd.Series(value, index=df.index)
     for key, m in (known or {}).items():
         rows = (metric == key).to_numpy()
         if m.kind == "share":
-            bad = rows & ((value < 0) | (value > 1)).to_numpy()
-            problems += [Problem(int(i), "value", value.iat[i], f"a share of {key} as a fraction in [0, 1] (0.965, not 96.5)")
-                         for i in pos[bad]]
+            t.bad(rows & ((value < 0) | (value > 1)).to_numpy(), "value",
+                  f"a share of {key} as a fraction in [0, 1] (0.965, not 96.5)", value)
         elif m.kind == "yes/no":
-            bad = rows & value.notna().to_numpy() & ~value.isin([0, 1]).to_numpy()
-            problems += [Problem(int(i), "value", value.iat[i], f"1 (yes) or 0 (no) for {key}") for i in pos[bad]]
+            t.bad(rows & value.notna().to_numpy() & ~value.isin([0, 1]).to_numpy(), "value",
+                  f"1 (yes) or 0 (no) for {key}", value)
     out = pd.DataFrame({"year": year, "county": county, "level": level, "metric": metric, "value": value})
-    dup = out.duplicated(["year", "county", "level", "metric"], keep=False).to_numpy()
-    problems += [Problem(int(i), "metric", out["metric"].iat[i],
-                         "one observation per (year, county, level, metric)") for i in pos[dup]]
-    if problems:
-        raise InputError(sorted(problems, key=lambda p: (p.row is None, p.row or 0)), source="metrics")
+    t.bad(out.duplicated(["year", "county", "level", "metric"], keep=False).to_numpy(), "metric",
+          "one observation per (year, county, level, metric)", out["metric"])
+    t.raise_any()
     out["year"] = out["year"].astype("int64")
     return out
 
@@ -171,40 +181,26 @@ def read_recognitions(source: pd.DataFrame | None) -> pd.DataFrame | None:
     """Validate ``county, year`` (+ ``kind``, default basic-balance, + ``list_year``)."""
     if source is None:
         return None
-    problems: list[Problem] = []
-    for c in ("county", "year"):
-        if c not in source.columns:
-            problems.append(Problem(None, c, None, "a column of recognitions (county, year[, kind, list_year])"))
-    for c in source.columns:
-        if c not in ("county", "year", "kind", "list_year"):
-            problems.append(Problem(None, c, None, "only county, year, kind, list_year"))
-    if problems:
-        raise InputError(problems, source="recognitions")
-    df = source.reset_index(drop=True)
-    pos = np.arange(len(df))
-
-    def bad_cells(mask: np.ndarray, column: str, expected: str) -> None:
-        problems.extend(Problem(int(i), column, shown(df[column].iat[i]), expected) for i in pos[mask])
-
+    t = _Observations(source, "recognitions", ("county", "year"), ("county", "year", "kind", "list_year"))
+    df = t.df
     county, blank, bad = texts_of(df["county"])
-    bad_cells(blank | bad, "county", "a county name (text)")
+    t.bad(blank | bad, "county", "a county name (text)")
     year, blank, bad = years_of(df["year"])
-    bad_cells(blank | bad, "year", f"the inspection year, {YEAR_EXPECTED}")
+    t.bad(blank | bad, "year", f"the inspection year, {YEAR_EXPECTED}")
     kind = pd.Series("basic-balance", index=df.index, dtype="str")
     if "kind" in df:
         given, blank, bad = texts_of(df["kind"])
         kind = given.where(~blank, "basic-balance")
-        bad_cells(bad | ~np.asarray(kind.isin(RECOGNITION_KINDS)), "kind",
-                  "one of " + ", ".join(RECOGNITION_KINDS) + ", or blank (basic-balance)")
+        t.bad(bad | ~np.asarray(kind.isin(RECOGNITION_KINDS)), "kind",
+              "one of " + ", ".join(RECOGNITION_KINDS) + ", or blank (basic-balance)")
     out = pd.DataFrame({"county": county, "year": year, "kind": kind})
     if "list_year" in df:
         listed, blank, bad = years_of(df["list_year"])
         with np.errstate(invalid="ignore"):
             early = ~blank & ~bad & (listed < year)
-        bad_cells(bad | early, "list_year", f"the year the list was published: {YEAR_EXPECTED}, not before the "
-                  "inspection year, or blank")
+        t.bad(bad | early, "list_year", f"the year the list was published: {YEAR_EXPECTED}, not before the "
+              "inspection year, or blank")
         out["list_year"] = pd.array(listed, dtype="Int64")
-    if problems:
-        raise InputError(sorted(problems, key=lambda p: (p.row is None, p.row or 0)), source="recognitions")
+    t.raise_any()
     out["year"] = out["year"].astype("int64")
     return out
