@@ -72,7 +72,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 BY_NAME: MappingProxyType = MappingProxyType({c.name: c for c in COLUMNS})
-KEYS: tuple[str, ...] = ("year", "county", "school_id", "level")
 RESOURCES: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource")
 
 LEVELS: tuple[str, ...] = ("primary", "junior")

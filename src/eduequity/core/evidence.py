@@ -23,8 +23,8 @@ import pandas as pd
 from .columns import LEVEL_ZH, LEVELS
 from .kernel import Groups, run_starts
 
-#: States of a (year, county, level): evaluated, present but excluded, absent.
-EVALUATED, EXCLUDED, ABSENT = 0, 1, 2
+#: States of a (year, county, level) that was not evaluated: rows present but all excluded, or none.
+EXCLUDED, ABSENT = 1, 2
 
 
 def _absent(level: str) -> str:
