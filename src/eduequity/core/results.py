@@ -28,7 +28,7 @@ def counties(g: Groups, outcomes: list[Outcome], states: pd.DataFrame) -> pd.Dat
     for o in judged:
         for name, col in o.columns.items():
             out[name] = col
-    passed = verdicts.all_of(np.tile(np.arange(g.n), len(judged)), _stack([o.passed for o in judged]), g.n)
+    passed = verdicts.every([o.passed for o in judged], g.n)
     out["passed"] = passed
     out["status"] = verdicts.status(passed)
     absent = states[states["state"] == evidence.ABSENT]
@@ -118,9 +118,3 @@ def _no_school_rows() -> pd.DataFrame:
         ("year", "int64"), ("county", "str"), ("level", "str"), ("school_id", "str"), ("indicator", "str"),
         ("value", "float64"), ("threshold", "float64"), ("floor", "float64"), ("met", "boolean"),
         ("school_passed", "boolean")]})
-
-
-def _stack(arrays: list) -> pd.arrays.BooleanArray:
-    if not arrays:
-        return pd.array([], dtype="boolean")
-    return pd.array(pd.concat([pd.Series(a, dtype="boolean") for a in arrays], ignore_index=True), dtype="boolean")

@@ -44,6 +44,19 @@ def all_of(codes: np.ndarray, passed: pd.arrays.BooleanArray, n: int) -> pd.arra
     return boolean(n_false == 0, known=(n_false > 0) | (n_na == 0))
 
 
+def concat(parts: list[pd.arrays.BooleanArray]) -> pd.arrays.BooleanArray:
+    """Three-valued arrays end to end, <NA> kept."""
+    if not parts:
+        return boolean(np.zeros(0, dtype=bool))
+    values = np.concatenate([np.asarray(x.fillna(False), dtype=bool) for x in parts])
+    return pd.arrays.BooleanArray(values, np.concatenate([np.asarray(x.isna()) for x in parts]))
+
+
+def every(parts: list[pd.arrays.BooleanArray], n: int) -> pd.arrays.BooleanArray:
+    """Kleene AND, position by position, of ``parts`` (each of length ``n``); all True where none."""
+    return all_of(np.tile(np.arange(n), len(parts)), concat(parts), n)
+
+
 def status(passed: pd.arrays.BooleanArray, pending=None) -> pd.Categorical:
     """Statuses for ``passed``; <NA> is "pending" where ``pending`` is set, else "not assessable"."""
     mask = np.asarray(passed.isna())
@@ -89,7 +102,7 @@ def combine(g: Groups, outcomes: list, targets: pd.DataFrame, stands: pd.DataFra
     y0 = int(year_all.min())
     uniq, codes = dense_rank((year_all - y0) * len(names) + np.concatenate(county))
     n = len(uniq)
-    verdict = all_of(codes, _concat(passed), n)
+    verdict = all_of(codes, concat(passed), n)
     texts = np.concatenate(reason)
     open_ = texts.astype(bool)  # a text where a criterion is not a definite pass
     at, texts = codes[open_], texts[open_]
@@ -111,11 +124,6 @@ def _place_names(g: Groups, more: list[pd.Series]) -> pd.Index:
     names = pd.Index(g.keys["county"].cat.categories.astype(object))
     extra = pd.Index(pd.unique(np.concatenate([np.asarray(pd.unique(c.array), dtype=object) for c in more])))
     return names.append(extra.difference(names)).sort_values()
-
-
-def _concat(parts: list[pd.arrays.BooleanArray]) -> pd.arrays.BooleanArray:
-    values = np.concatenate([np.asarray(x.fillna(False), dtype=bool) for x in parts])
-    return pd.arrays.BooleanArray(values, np.concatenate([np.asarray(x.isna()) for x in parts]))
 
 
 def _no_verdicts() -> pd.DataFrame:

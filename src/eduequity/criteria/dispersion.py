@@ -109,7 +109,7 @@ class Dispersion(Criterion):
             fail = known & ~ok
             over = txt.joined(over, txt.text(ctx.indicators[k].zh, " ", txt.number(cv), "，限值 limit ",
                                              txt.SYMBOL[self.op], " ", txt.number(limit, "%g"), where=fail))
-        passed = verdicts.all_of(np.tile(np.arange(g.n), len(parts)), _stacked(parts), g.n)
+        passed = verdicts.every(parts, g.n)
         failed = ~passed.fillna(True).to_numpy(dtype=bool)
         lead = txt.lead(g, self.title)
         reason = np.where(failed, txt.text(*lead, "差异系数超过限值 CV over the limit: ", over, " (", self.source.cite(),
@@ -124,11 +124,6 @@ def _limit_column(column: str) -> str:
 
 def _blank_where_passed(passed: pd.arrays.BooleanArray, reason: np.ndarray) -> np.ndarray:
     return np.where(passed.fillna(False).to_numpy(dtype=bool), "", reason)
-
-
-def _stacked(parts: list[pd.arrays.BooleanArray]) -> pd.arrays.BooleanArray:
-    values = np.concatenate([np.asarray(p.fillna(False), dtype=bool) for p in parts])
-    return pd.arrays.BooleanArray(values, np.concatenate([np.asarray(p.isna()) for p in parts]))
 
 
 def not_assessable_reason(ctx: Context, keys: tuple[str, ...], lead: tuple, where: np.ndarray) -> np.ndarray:
