@@ -76,6 +76,7 @@ def evaluate(
         evaluated_rows=input_rows if keep is None else count_distinct(included["row"].to_numpy()),
         versions=dict(sorted(reg.versions.items())),
         warnings=found,
+        sections=included,
     )
 
 

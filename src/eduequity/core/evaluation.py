@@ -37,6 +37,10 @@ class Evaluation:
     versions: dict[str, str] = attrs.Factory(dict)
     #: What is worth a look but blocks nothing (what, where, message); see ``core/warnings.py``.
     warnings: pd.DataFrame = attrs.Factory(lambda: _warnings.frame(()))
+    # The canonical school sections judged (after the standard's scope), kept so that
+    # ``ee.explain`` and ``ee.remedy`` can go back to each school. Not part of the JSON:
+    # an evaluation loaded from JSON has none, and those take ``frame=`` instead.
+    _sections: pd.DataFrame | None = attrs.field(default=None, alias="sections", repr=False)
 
     FRAMES = ("verdicts", "counties", "indicators", "schools", "targets", "excluded")
 
@@ -46,6 +50,12 @@ class Evaluation:
         if callable(self._schools):
             object.__setattr__(self, "_schools", self._schools())  # built once, then kept
         return self._schools
+
+    @property
+    def sections(self) -> pd.DataFrame | None:
+        """The canonical school sections judged (the standard's scope applied), or None when
+        the evaluation was loaded from JSON."""
+        return self._sections
 
     @property
     def passed(self) -> pd.Series:
@@ -68,7 +78,7 @@ class Evaluation:
 # An Evaluation keeps its school evidence as ``_schools`` (built on demand); its data says ``schools``.
 converter.register_unstructure_hook(Evaluation, make_dict_unstructure_fn(
     Evaluation, converter, _schools=override(rename="schools", unstruct_hook=lambda v: frame_to_data(
-        v() if callable(v) else v))))
+        v() if callable(v) else v)), _sections=override(omit=True)))
 converter.register_structure_hook(Evaluation, make_dict_structure_fn(
     Evaluation, converter, _cattrs_forbid_extra_keys=True,
-    _schools=override(rename="schools", struct_hook=lambda d, _: frame_from_data(d))))
+    _schools=override(rename="schools", struct_hook=lambda d, _: frame_from_data(d)), _sections=override(omit=True)))
