@@ -39,6 +39,9 @@ _EXPORTS = {
     "ReportFormat": "eduequity.core.formats",
     "Section": "eduequity.core.formats",
     "track": "eduequity.core.track",
+    "remedy": "eduequity.core.remedy",
+    "Plan": "eduequity.core.remedy",
+    "UnitCost": "eduequity.core.costs",
     "TrackResult": "eduequity.core.track",
     "PhasedSchedule": "eduequity.core.schedules",
     "Milestone": "eduequity.core.schedules",
@@ -77,6 +80,8 @@ if _typing.TYPE_CHECKING:  # pragma: no cover
     from .core.schedules import Milestone, PhasedSchedule
     from .core.whatif import override
     from .core.track import TrackResult, track
+    from .core.costs import UnitCost
+    from .core.remedy import Plan, remedy
     from .core.warnings import DataWarning
     from .criteria import MetricTarget
     from .core.formats import ReportFormat, Section

@@ -18,7 +18,9 @@ class Column:
     ``unit`` is the canonical unit values are stored in (``None`` for text);
     ``split`` marks a whole-school physical resource that mixed schools share
     out between sections by the national weights (people are reported per
-    section instead, as ``<name>_primary`` / ``<name>_junior``).
+    section instead, as ``<name>_primary`` / ``<name>_junior``). ``part_of`` names the
+    column a count is part of (teachers above the degree are teachers too), so what a
+    remedy adds to it is added to that column as well.
     """
 
     name: str
@@ -28,6 +30,7 @@ class Column:
     unit: str | None = None
     aliases: tuple[str, ...] = ()
     split: bool = False
+    part_of: str | None = None
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -55,15 +58,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("teachers", "专任教师数", "Full-time teachers", "resource", "teacher",
            aliases=("专任教师数", "专任教师")),
     Column("teachers_above_degree", "高于规定学历教师数", "Teachers above the required degree", "resource",
-           "teacher", aliases=("高于规定学历教师数",)),
+           "teacher", aliases=("高于规定学历教师数",), part_of="teachers"),
     Column("teachers_mid_senior_title", "中级及以上专业技术职务教师数",
            "Teachers with intermediate or senior titles", "resource", "teacher",
-           aliases=("中级及以上专业技术职务教师数", "中级及以上职称教师数")),
+           aliases=("中级及以上专业技术职务教师数", "中级及以上职称教师数"), part_of="teachers"),
     Column("backbone_teachers", "县级及以上骨干教师数", "County-level or higher backbone teachers", "resource",
-           "teacher", aliases=("县级及以上骨干教师数", "骨干教师数")),
+           "teacher", aliases=("县级及以上骨干教师数", "骨干教师数"), part_of="teachers"),
     Column("pe_art_teachers", "体育、艺术（美术、音乐）专任教师数", "PE and art (fine art, music) teachers",
            "resource", "teacher",
-           aliases=("体育、艺术（美术、音乐）专任教师数", "体育艺术专任教师数", "体育、艺术专任教师数")),
+           aliases=("体育、艺术（美术、音乐）专任教师数", "体育艺术专任教师数", "体育、艺术专任教师数"),
+           part_of="teachers"),
     Column("school_name", "学校名称", "School name", "optional", aliases=("学校名称", "校名")),
     Column("school_type", "办学类型", "School type", "optional", aliases=("办学类型", "学校类型")),
     Column("ownership", "办学性质", "Ownership", "optional", aliases=("办学性质", "举办性质")),
@@ -73,6 +77,10 @@ COLUMNS: tuple[Column, ...] = (
 
 BY_NAME: MappingProxyType = MappingProxyType({c.name: c for c in COLUMNS})
 RESOURCES: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource")
+
+#: Canonical units as a Chinese report prints them beside an amount.
+UNIT_ZH = MappingProxyType({"meter ** 2": "㎡", "yuan": "元", "teacher": "人", "room": "间", "computer": "台",
+                            "book": "册", "student": "人"})
 
 LEVELS: tuple[str, ...] = ("primary", "junior")
 #: Kinds of recognition (国家认定 of basic or quality balance, a province's preliminary or own).

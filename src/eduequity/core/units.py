@@ -83,9 +83,15 @@ COUNT_WORDS = frozenset({"人", "名", "个", "台", "册", "本", "间", "所",
 _COUNTED = ("student", "teacher", "computer", "book", "room")
 
 
+def counted(unit: str) -> bool:
+    """Whether ``unit`` counts whole things (students, teachers, rooms, computers, books): a
+    remedy hires whole teachers and equips whole rooms, where it may build 0.4 m²."""
+    return str(parse(unit)) in _COUNTED
+
+
 def cell_factor(text: str, column_unit: str) -> float:
     """Like ``factor``, but a bare count word on a count column means "as is" (1.0)."""
-    if normalise(text) in COUNT_WORDS and str(parse(column_unit)) in _COUNTED:
+    if normalise(text) in COUNT_WORDS and counted(column_unit):
         return 1.0
     return factor(text, column_unit)
 

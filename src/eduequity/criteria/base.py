@@ -10,6 +10,8 @@ plausible amounts, what-if strategies) and ``evaluate`` (``judge``).
 
 The next questions (why did you fail, what would fix you) are methods of the same
 classes: ``explain`` and ``remedy`` belong beside ``judge`` in each kind's module.
+A kind whose rules additions of resources can satisfy (``RESOURCE``) says what it
+would add (``remedy``); ``core/remedy.py`` rounds, shares out and checks.
 """
 
 from __future__ import annotations
@@ -77,6 +79,30 @@ class Outcome:
 
 
 @attrs.frozen
+class Holdings:
+    """What a remedy adds to: every section's resources as they stand, in the groups' order.
+
+    ``amounts``: column -> per section, in the column's canonical unit (m², yuan,
+    teachers). ``price``: column -> per group, what one canonical unit of it weighs
+    in the objective (yuan with costs; 1 / the group's total of the column without,
+    so that "2% more books" weighs like "2% more area").
+    """
+
+    groups: Groups
+    amounts: Mapping[str, np.ndarray]
+    indicators: Mapping[str, Any]  # key -> Indicator
+    price: Mapping[str, np.ndarray]
+
+    def value(self, key: str) -> np.ndarray:
+        """Per-student values of indicator ``key`` (multiplied before divided, as ``evaluate`` does)."""
+        return self.amounts[key] * self.indicators[key].factor / self.groups.students
+
+    def addition(self, key: str, rise: np.ndarray) -> np.ndarray:
+        """The amount of the column that raises each section's value of ``key`` by ``rise``."""
+        return rise * self.groups.students / self.indicators[key].factor
+
+
+@attrs.frozen
 class Slot:
     """One value a what-if may change: its ``ee.override`` key, what kind of value it is
     (``cv-limit``, ``threshold``, ``floor``, ``target``), and its current value."""
@@ -106,6 +132,8 @@ class Criterion:
 
     KIND: ClassVar[str]
     NOUN: ClassVar[str] = "rule"
+    #: Whether adding resources to schools can satisfy it (school thresholds, CV limits).
+    RESOURCE: ClassVar[bool] = False
     id: str
     source: Source
 
@@ -158,6 +186,17 @@ class Criterion:
     def judge(cls, criteria: Sequence[Any], ctx: Context) -> list[Outcome]:
         """All criteria of this kind at once: vectorised over every group or place."""
         raise NotImplementedError(f"{cls.__name__} defines no judge")
+
+    def remedy(self, holdings: Holdings) -> dict[str, np.ndarray]:
+        """The least additions (column -> per section, canonical unit, ≥ 0) that would make every
+        group pass this criterion, as continuous amounts; {} where it needs none or no addition
+        of resources can help (a recognition, an observed metric)."""
+        return {}
+
+    def shortfalls(self, holdings: Holdings) -> dict[str, np.ndarray]:
+        """What each section lacks of each per-school minimum it misses (column -> per section);
+        {} for a criterion with no per-school minimum."""
+        return {}
 
 
 def changed(obj: Any, field: str, value: Any) -> Any:

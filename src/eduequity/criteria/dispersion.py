@@ -18,9 +18,10 @@ import pandas as pd
 from ..core import verdicts
 from ..core.bounds import CV_LIMIT
 from ..core.columns import LEVELS
+from ..core.kernel import Groups, weighted_moments
 from ..core.sources import Source
 from . import reasons as txt
-from .base import Context, Criterion, Outcome, Slot
+from .base import Context, Criterion, Holdings, Outcome, Slot
 from .limits import OPS, PerLevel, compare, each_level, indicator_list
 
 
@@ -34,6 +35,7 @@ class Dispersion(Criterion):
     """
 
     KIND: ClassVar[str] = "dispersion"
+    RESOURCE: ClassVar[bool] = True
     id: str
     title: str
     indicators: tuple[str, ...] = attrs.field(validator=indicator_list)
@@ -116,6 +118,108 @@ class Dispersion(Criterion):
                                            ")", where=failed),
                           not_assessable_reason(ctx, self.indicators, lead, np.asarray(passed.isna())))
         return Outcome(self.id, passed, _blank_where_passed(passed, reason), limits=limits)
+
+
+    # -- remedying ------------------------------------------------------------------------------
+
+    def remedy(self, h: Holdings) -> dict[str, np.ndarray]:
+        """For each group over the limit, the lowest schools raised to one level, the least that
+        brings the CV to the limit (``water_fill``); a composite first lowers its highest CVs
+        to one common cap (``caps``) and fills each to it. A CV held from below (≥) is
+        not something additions can be aimed at, and is left alone."""
+        if self.op not in ("<=", "<"):
+            return {}
+        g = h.groups
+        limit = self.limit.array()[g.keys["level"].cat.codes.to_numpy()]
+        values = [h.value(k) for k in self.indicators]
+        cvs = np.vstack([weighted_moments(g, x)[1] for x in values])
+        caps = composite_caps(cvs, limit, self.op) if self.composite else np.broadcast_to(limit, cvs.shape)
+        out = {}
+        for key, x, cv, cap in zip(self.indicators, values, cvs, caps):
+            over = ~np.isnan(cv) & ~compare(self.op, cv, cap)
+            if over.any():
+                out[key] = h.addition(key, water_fill(g, x, cap * (1 - SLACK), over) - x)
+        return out
+
+
+#: How far under its limit a remedy aims a CV, so that the rounding of the re-evaluation
+#: (sums in another order) cannot leave a remedied CV a hair over it: 1 part in 10^9.
+SLACK = 1e-9
+
+
+def composite_caps(cvs: np.ndarray, limit: np.ndarray, op: str) -> np.ndarray:
+    """Per indicator and group, the CV to bring each indicator down to so that the mean of the
+    CVs meets ``limit``: the highest are lowered to one common cap τ, the others kept (inf).
+
+    With CVs c₁ ≥ … ≥ c_K and the j highest capped, the mean is (j·τ + Σ_{i>j} c_i) / K,
+    so τ = (K·L − Σ_{i>j} c_i) / j for the j at which c_{j+1} ≤ τ ≤ c_j. A heuristic:
+    which indicators are cheapest to even out is not sought (docs/remedy.md).
+    """
+    k, _ = cvs.shape
+    caps = np.full(cvs.shape, np.inf)
+    with np.errstate(invalid="ignore"):
+        over = ~np.isnan(cvs).any(axis=0) & ~compare(op, cvs.mean(axis=0), limit)
+    if not over.any():
+        return caps
+    c, lim = cvs[:, over], limit[over]
+    desc = -np.sort(-c, axis=0)
+    below = np.vstack([desc[1:], np.zeros((1, desc.shape[1]))])
+    tail = desc.sum(axis=0) - np.cumsum(desc, axis=0)  # Σ_{i>j} c_i for j = 1 … K
+    tau = np.full(len(lim), np.nan)
+    for j in range(1, k + 1):
+        t = (k * lim - tail[j - 1]) / j
+        fits = np.isnan(tau) & (t >= below[j - 1]) & (t <= desc[j - 1])
+        tau[fits] = t[fits]
+    caps[:, over] = np.where(c > tau, tau, np.inf)
+    return caps
+
+
+def water_fill(g: Groups, x: np.ndarray, target: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """``x`` with, in each group of ``where``, every section below one level h raised to h: the
+    least h at which the group's CV is ``target``.
+
+    For any total added, raising the lowest to a common level leaves the least variance
+    (the KKT conditions of min Σw·x'² at a fixed mean give x' = max(x, h)), and the CV
+    falls as h rises; so the least h that meets the limit is the least addition that
+    does (the proof: docs/remedy.md). Within a group sections are sorted by value;
+    at the k-th value as h, with W, S, Q the weights, Σw·y, Σw·y² of the sections not
+    raised, the CV meets the limit when W·h² + Q ≤ (1 + L²)(W·h + S)². The first
+    value at which it does bounds the segment where h lies, found by bisection there
+    (per group, not per section). Values are scaled by the group mean (y = x / x̄) so
+    the sums are near 1 and lose nothing to cancellation.
+    """
+    out = x.copy()
+    sec = np.flatnonzero(where[g.codes])
+    if not len(sec):
+        return out
+    mean = g.sum(np.nan_to_num(g.students * x)) / g.total
+    codes = g.codes[sec]
+    y = x[sec] / mean[codes]
+    order = np.lexsort((y, codes))
+    sec, codes, y = sec[order], codes[order], y[order]
+    w = g.students[sec] / g.total[codes]
+    parts = np.column_stack([w, w * y, w * y * y])
+    before = pd.DataFrame(parts).groupby(codes, sort=False).cumsum().to_numpy() - parts
+    first = np.ones(len(sec), dtype=bool)
+    np.not_equal(codes[1:], codes[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    run = np.cumsum(first) - 1
+    last = np.append(starts[1:], len(sec)) - 1
+    total = np.add.reduceat(parts, starts, axis=0)[run]
+    big_w, s, q = before[:, 0], total[:, 1] - before[:, 1], total[:, 2] - before[:, 2]
+    a = 1 + target[codes] ** 2
+    holds = big_w * y * y + q <= a * (big_w * y + s) ** 2
+    j = np.minimum.reduceat(np.where(holds, np.arange(len(sec)), last[run]), starts)
+    lo, hi = y[np.maximum(j - 1, starts)], y[j]
+    big_w, s, q, a = big_w[j], s[j], q[j], a[j]
+    for _ in range(64):  # per group: 64 halvings reach the float's resolution
+        mid = (lo + hi) / 2
+        ok = big_w * mid * mid + q <= a * (big_w * mid + s) ** 2
+        hi, lo = np.where(ok, mid, hi), np.where(ok, lo, mid)
+    level = hi[run]
+    raised = y < level
+    out[sec[raised]] = level[raised] * mean[codes[raised]]
+    return out
 
 
 def _limit_column(column: str) -> str:

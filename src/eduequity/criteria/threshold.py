@@ -23,7 +23,7 @@ from ..core.columns import BY_NAME, LEVELS
 from ..core.kernel import Groups
 from ..core.sources import Source
 from . import reasons as txt
-from .base import Amount, Context, Criterion, Outcome, Slot, changed
+from .base import Amount, Context, Criterion, Holdings, Outcome, Slot, changed
 from .limits import PerLevel, bound, compare, each_level, indicator_list
 
 
@@ -45,6 +45,7 @@ class SchoolThreshold(Criterion):
     """
 
     KIND: ClassVar[str] = "school-threshold"
+    RESOURCE: ClassVar[bool] = True
     id: str
     title: str
     thresholds: tuple[Threshold, ...] = attrs.field(validator=indicator_list)
@@ -138,6 +139,53 @@ class SchoolThreshold(Criterion):
         return Outcome(self.id, passed, reason,
                        columns={"schools_met": n_ok, "schools_not_met": n_fail, "schools_not_assessable": n_na},
                        schools=evidence)
+
+
+    # -- remedying ------------------------------------------------------------------------------
+
+    def remedy(self, h: Holdings) -> dict[str, np.ndarray]:
+        """Per failing school, the cheapest way over the rule: every threshold raised to its value
+        except the ``n − k`` whose raising would cost most beyond lifting them to the floor,
+        which are lifted to the floor only (exact for continuous amounts: the costs add up
+        threshold by threshold, so leaving out the largest savings is optimal). Schools with
+        a blank cell are left alone: no addition can be worked out for them."""
+        g = h.groups
+        keys, full, low, applies, skip = self._gaps(h)
+        per_rise = np.vstack([h.price[k][g.codes] * g.students / h.indicators[k].factor for k in keys])
+        n_apply = applies.sum(axis=0)
+        spare = n_apply - (n_apply if self.min_met is None else np.minimum(self.min_met, n_apply))
+        # Rank thresholds by what leaving them at the floor saves; ties: the standard's order.
+        order = np.argsort(np.where(applies, -(full - low) * per_rise, 1.0), axis=0, kind="stable")
+        rank = np.empty_like(order)
+        np.put_along_axis(rank, order, np.arange(len(keys))[:, None], axis=0)
+        rise = np.where(rank < spare, low, full)
+        rise[:, skip] = 0.0
+        return {k: h.addition(k, r) for k, r in zip(keys, rise) if r.any()}
+
+    def shortfalls(self, h: Holdings) -> dict[str, np.ndarray]:
+        """What each school lacks of each threshold it misses (``remedy`` may ask for less: the
+        k-of-n rule lets some stay at the floor)."""
+        keys, full, _, _, _ = self._gaps(h)
+        return {k: h.addition(k, np.nan_to_num(r)) for k, r in zip(keys, full) if np.nan_to_num(r).any()}
+
+    def _gaps(self, h: Holdings) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(keys, the rise to each threshold, the rise to its floor, where it applies, the sections
+        to leave alone: passing, or with a blank cell) — thresholds by sections."""
+        g = h.groups
+        level = g.spread(g.keys["level"].cat.codes.to_numpy().astype(np.intp))
+        keys = [t.indicator for t in self.thresholds]
+        by_level = [t.value.array(check_units(t, h.indicators[k].unit)) for t, k in zip(self.thresholds, keys)]
+        floor = self.floor if self.floor is not None else 0.0
+        values = [h.value(k) for k in keys]
+        passes, _ = _schools(self.min_met, values, by_level, level, floor)
+        x = np.vstack(values)
+        thr = np.vstack([b[level] for b in by_level])
+        floors = np.vstack([decimal_product(floor, b)[level] for b in by_level])
+        applies = ~np.isnan(thr)
+        with np.errstate(invalid="ignore"):
+            full = np.where(applies, np.maximum(thr - x, 0.0), 0.0)
+            low = np.where(applies, np.maximum(floors - x, 0.0), 0.0)
+        return keys, full, low, applies, passes | (np.isnan(x) & applies).any(axis=0)
 
 
 def _schools(min_met: int | None, values: list[np.ndarray], by_level: list[np.ndarray], level: np.ndarray,
