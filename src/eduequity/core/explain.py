@@ -150,10 +150,12 @@ def _absent(ev: Evaluation, year: int, county: str, levels: tuple[str, ...]) -> 
 
 
 def _frame(parts: list[pd.DataFrame | None], columns: tuple[str, ...]) -> pd.DataFrame:
-    """The parts end to end, in one column order; an empty part adds nothing."""
+    """The parts end to end, in one column order; an empty part adds nothing. Text is ``str``
+    throughout (blank where a part has none), so the JSON round trip gives the same frame."""
     given = [p for p in parts if p is not None and len(p)]
     out = pd.concat(given, ignore_index=True) if given else pd.DataFrame()
-    return out.reindex(columns=list(columns))
+    out = out.reindex(columns=list(columns))
+    return out.astype({c: "str" for c in out.columns if out[c].dtype == object})
 
 
 __all__ = ["Explanation", "explain"]
