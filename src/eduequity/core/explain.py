@@ -72,8 +72,9 @@ def explain(ev: Evaluation, *, county: str, year: int, level: str | None = None,
     chosen = _chosen(sections, year, county, levels)
     ctx, _ = section_context(chosen, std, keep=frozenset(std.needed_columns))
     t = ev.targets
-    at = (t["year"].to_numpy() == year) & (t["county"].to_numpy(dtype=object) == county)
-    targets = t[at & (t["level"].isna().to_numpy() | t["level"].isin(levels).to_numpy())]
+    targets = t[t["year"].to_numpy() == year]  # nationally a million rows: the year first, then the county
+    targets = targets[(targets["county"] == county).to_numpy(dtype=bool)
+                      & (targets["level"].isna() | targets["level"].isin(levels)).to_numpy(dtype=bool)]
     names = None
     if "school_name" in chosen.columns:
         names = pd.Series(chosen["school_name"].to_numpy(dtype=object),
