@@ -20,6 +20,8 @@ _EXPORTS = {
     "read_schools": "eduequity.read.schools",
     "evaluate": "eduequity.core.evaluate",
     "Evaluation": "eduequity.core.evaluation",
+    "explain": "eduequity.core.explain",
+    "Explanation": "eduequity.core.explain",
     "render": "eduequity.reports.render",
     "override": "eduequity.core.whatif",
     "Standard": "eduequity.core.standards",
@@ -69,6 +71,7 @@ if _typing.TYPE_CHECKING:  # pragma: no cover
     from .core.errors import InputError, PluginError, Problem
     from .core.evaluate import evaluate
     from .core.evaluation import Evaluation
+    from .core.explain import Explanation, explain
     from .core.hookspecs import hookimpl
     from .core.indicators import Indicator
     from .core.jurisdictions import County, CountyList, Jurisdiction

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .shared import emit, guard, not_an_input, warn
+from .shared import emit, evaluated, guard, not_an_input, warn
 
 
 @click.command()
@@ -24,15 +24,10 @@ from .shared import emit, guard, not_an_input, warn
 def evaluate(file: Path, standard: str, metrics: Path | None, recognitions: Path | None, fmt: str,
              out: Path | None, lang: str | None) -> None:
     """Evaluate FILE (CSV, XLSX or Parquet of school sections) against a standard."""
-    import pandas as pd
-
     import eduequity as ee
 
     not_an_input(out, file, metrics, recognitions)
-    frame = ee.read_schools(file)
-    m = pd.read_csv(metrics, encoding="utf-8-sig") if metrics else None
-    r = pd.read_csv(recognitions, encoding="utf-8-sig") if recognitions else None
-    ev = ee.evaluate(frame, standard, metrics=m, recognitions=r)
+    ev = evaluated(file, standard, metrics, recognitions)
     emit(ee.render(ev, fmt, lang=lang), out)
     warn(ev.warnings)
     counts = ev.verdicts["status"].value_counts()

@@ -61,6 +61,17 @@ def not_an_input(out: Path | None, *inputs: Path | None) -> None:
                              "write the report to another file")
 
 
+def evaluated(file: Path, standard: str, metrics: Path | None, recognitions: Path | None):
+    """The evaluation of a school table with its optional observations, as ``evaluate`` makes it."""
+    import pandas as pd
+
+    import eduequity as ee
+
+    m = pd.read_csv(metrics, encoding="utf-8-sig") if metrics else None
+    r = pd.read_csv(recognitions, encoding="utf-8-sig") if recognitions else None
+    return ee.evaluate(ee.read_schools(file), standard, metrics=m, recognitions=r)
+
+
 def warn(found) -> None:
     """The result's warnings on stderr: worth a look, and the report is written all the same."""
     for where, message in zip(found["where"], found["message"], strict=True):

@@ -107,19 +107,30 @@ def _unused_places(observations: pd.DataFrame, std: Standard, ids: frozenset[str
 # -- the context --------------------------------------------------------------------------------
 
 def _context(frame: pd.DataFrame, std: Standard, given: Inputs, ids: frozenset[str]) -> tuple[Context, pd.DataFrame]:
-    """The context every criterion is judged on, and the places the frame has no school of.
+    """The context every criterion is judged on, and the places the frame has no school of."""
+    ctx, _ = section_context(frame, std)
+    places, unseen = _places(ctx.groups, given.metrics, ids, given.listed)
+    return attrs.evolve(ctx, places=places, observations=given.metrics, recognitions=given.recognitions), unseen
+
+
+def section_context(frame: pd.DataFrame, std: Standard, keep: frozenset[str] | None = None
+                    ) -> tuple[Context, np.ndarray | None]:
+    """The school half of a context (no places, observations or recognitions), and the order
+    applied to the frame's rows (None: they already were in it).
 
     Indicator values and moments are computed once, sections in the groups' (group,
-    school id) order. Per-section values are kept only for the indicators a criterion
-    reads school by school; the others live in one reused buffer: at 3 million rows a
-    fresh array costs more in page faults than the arithmetic on it.
+    school id) order. Per-section values are kept only for the indicators in ``keep``
+    (default: those a criterion reads school by school); the others live in one reused
+    buffer: at 3 million rows a fresh array costs more in page faults than the arithmetic
+    on it. ``ee.explain`` runs this on one county's sections, keeping every indicator:
+    the same code in the same order gives the very CVs of the evaluation.
     """
     g, school_ids, order = group(frame)
     if g.repeated:  # an edited canonical frame with a school twice: read_schools names the rows
         read_schools(frame)
         raise InputError([Problem(None, "school_id", None, "each (year, county, level, school_id) once")],
                          source="schools")
-    kept = {k for c in std.criteria for k in c.section_values()}
+    kept = {k for c in std.criteria for k in c.section_values()} if keep is None else keep
     n = len(g.codes)
     buffer, scratch = np.empty(n), (np.empty(n), np.empty(n))
     values, means, cvs, missing = {}, {}, {}, {}
@@ -138,10 +149,11 @@ def _context(frame: pd.DataFrame, std: Standard, given: Inputs, ids: frozenset[s
             values[key] = x
         means[key], cvs[key] = weighted_moments(g, x, scratch)
         missing[key] = _missing_schools(g, x, school_ids)
-    places, unseen = _places(g, given.metrics, ids, given.listed)
-    ctx = Context(g, values, means, cvs, missing, school_ids, {i.key: i for i in std.indicators}, places,
-                  given.metrics, given.recognitions, std.jurisdiction)
-    return ctx, unseen
+    no_places = pd.DataFrame({"year": pd.Series(dtype="int64"), "county": pd.Series(dtype=object)})
+    ctx = Context(g, values, means, cvs, missing, school_ids, {i.key: i for i in std.indicators}, no_places,
+                  no_places.assign(metric=pd.Series(dtype=object), value=pd.Series(dtype="float64")), None,
+                  std.jurisdiction)
+    return ctx, order
 
 
 def _missing_schools(g, x: np.ndarray, ids: pd.Categorical) -> np.ndarray:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import attrs
 
 WRITERS = ("markdown", "json", "html", "xlsx", "csv")
-SUBJECTS = ("any", "evaluation", "track")
+SUBJECTS = ("any", "evaluation", "track", "explanation")
 FRAMES = {
     "evaluation": ("verdicts", "counties", "indicators", "schools", "targets", "excluded"),
     "track": ("milestones", "counties", "cumulative"),
+    "explanation": ("criteria", "schools", "missing"),
 }
 TABLES = ("cv_table", "progress")  # derived tables, reports/tables.py
 CHARTS = ("cumulative", "composite_by_year", "threshold_heatmap")  # reports/charts.py

@@ -15,7 +15,8 @@ target              an observed metric compared with a value, in time      ``tar
 
 from __future__ import annotations
 
-from .base import TARGET_COLUMNS, Amount, Context, Criterion, Holdings, Outcome, Slot, no_rows, target_rows
+from .base import (CRITERIA_COLUMNS, MISSING_COLUMNS, TARGET_COLUMNS, Amount, Context, Criterion, Explained, Focus,
+                   Holdings, Outcome, Slot, missing_frame, no_rows, target_rows)
 from .dispersion import Dispersion
 from .limits import OPS, REL_TOL, PerLevel, bound, compare
 from .recognition import Recognition
@@ -29,8 +30,8 @@ KINDS: tuple[type[Criterion], ...] = (SchoolThreshold, Dispersion, Trend, Recogn
 Rule = SchoolThreshold | Dispersion | Recognition | Trend
 
 __all__ = [
-    "KINDS", "OPS", "REL_TOL", "TARGET_COLUMNS", "Amount", "Context", "Criterion", "Dispersion", "Holdings",
-    "MetricTarget",
-    "Outcome", "PerLevel", "Recognition", "Rule", "SchoolThreshold", "Slot", "Threshold", "Trend", "bound",
-    "check_units", "compare", "no_rows", "target_rows",
+    "CRITERIA_COLUMNS", "KINDS", "MISSING_COLUMNS", "OPS", "REL_TOL", "TARGET_COLUMNS", "Amount", "Context",
+    "Criterion", "Dispersion", "Explained", "Focus", "Holdings", "MetricTarget", "Outcome", "PerLevel", "Recognition", "Rule",
+    "SchoolThreshold", "Slot", "Threshold", "Trend", "bound", "check_units", "compare", "missing_frame", "no_rows",
+    "target_rows",
 ]

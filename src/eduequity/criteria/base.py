@@ -24,9 +24,11 @@ import numpy as np
 import pandas as pd
 
 from ..core import verdicts
+from ..core.columns import BY_NAME, LEVELS
 from ..core.kernel import Groups
 from ..core.sources import Source
-from .limits import PerLevel
+from . import reasons as txt
+from .limits import PerLevel, margin
 
 
 @attrs.frozen
@@ -100,6 +102,46 @@ class Holdings:
     def addition(self, key: str, rise: np.ndarray) -> np.ndarray:
         """The amount of the column that raises each section's value of ``key`` by ``rise``."""
         return rise * self.groups.students / self.indicators[key].factor
+
+
+@attrs.frozen
+class Focus:
+    """What explaining one county-year needs, gathered once by ``ee.explain``.
+
+    ``ctx`` holds only the sections of the groups asked for (one per level), with every
+    indicator kept per section: rebuilt by the evaluation's own code, so its CVs are the
+    evaluation's. ``targets``: the rows ``ev.targets`` has at the place (levels asked for);
+    ``names``: school names by school id, None when the input had none; ``labels``: the
+    Chinese name of each metric key the standard defines.
+    """
+
+    ctx: Context
+    targets: pd.DataFrame
+    names: pd.Series | None
+    labels: Mapping[str, str]
+
+    def school_names(self, ids: Any) -> dict[str, np.ndarray]:
+        """``{"school_name": …}`` for ``ids``, or nothing when the input had no names."""
+        if self.names is None:
+            return {}
+        return {"school_name": self.names.reindex(np.asarray(ids, dtype=object)).to_numpy(dtype=object)}
+
+
+@attrs.frozen
+class Explained:
+    """One criterion's part of an explanation: its rows of ``ex.criteria``, and where it has
+    any, its rows of ``ex.schools`` and ``ex.missing``."""
+
+    criteria: pd.DataFrame
+    schools: pd.DataFrame | None = None
+    missing: pd.DataFrame | None = None
+
+
+#: The columns of ``ex.criteria`` and ``ex.missing``, one shape for every kind.
+CRITERIA_COLUMNS = ("criterion", "title", "level", "indicator", "value", "op", "limit", "margin", "status",
+                    "clause", "reason", "schools", "schools_not_met")
+MISSING_COLUMNS = ("what", "criterion", "level", "school_id", "school_name", "column", "column_zh", "metric",
+                   "metric_zh")
 
 
 @attrs.frozen
@@ -198,6 +240,35 @@ class Criterion:
         {} for a criterion with no per-school minimum."""
         return {}
 
+    def supplies(self) -> str:
+        """What a bureau must supply where it is not assessable (``ex.missing["what"]``)."""
+        return "observation"
+
+    def explain(self, focus: Focus) -> Explained:
+        """Why it came out as it did at one county-year. The default suits a criterion decided
+        by its rows of ``ev.targets`` (a metric target, a prerequisite, a trend): those rows are
+        the whole story, already judged; nothing is computed again."""
+        rows = focus.targets[focus.targets["target"].to_numpy(dtype=object) == self.id]
+        status = rows["status"].array
+        value, required = rows["value"].to_numpy(dtype=float), rows["required"].to_numpy(dtype=float)
+        failed = np.asarray(status == verdicts.NOT_MET)
+        unknown = np.asarray(status == verdicts.NOT_ASSESSABLE)
+        pending = np.asarray(status == verdicts.PENDING)
+        op = rows["op"].to_numpy(dtype=object)
+        reason = txt.joined(txt.text(rows["metric"].to_numpy(dtype=object), " = ", txt.number(value, "%g"),
+                                     "，要求 required ", op, " ", txt.number(required, "%g"), where=failed),
+                            txt.joined(txt.text("无观测值 no observation", where=unknown),
+                                       txt.text("未到期 pending, deadline ", rows["deadline"].to_numpy(dtype=object),
+                                                where=pending)))
+        criteria = criteria_frame(self, rows["level"].to_numpy(dtype=object), rows["metric"].to_numpy(dtype=object),
+                                  value, op, required, status, reason)
+        metric = rows["metric"].to_numpy(dtype=object)[unknown]
+        missing = missing_frame(self.supplies(), self.id, rows["level"].to_numpy(dtype=object)[unknown],
+                                metric=metric,
+                                metric_zh=np.array([focus.labels.get(m, getattr(self, "title", "")) for m in metric],
+                                                   dtype=object))
+        return Explained(criteria, missing=missing)
+
 
 def changed(obj: Any, field: str, value: Any) -> Any:
     """``obj`` with ``field`` set to ``value``; a per-level field keeps the levels ``value`` leaves out."""
@@ -234,3 +305,59 @@ def no_rows() -> pd.DataFrame:
         "approximate": pd.Series(dtype="bool"), "status": pd.Series(pd.Categorical([], dtype=verdicts.STATUS_DTYPE)),
         "passed": pd.Series(dtype="boolean"),
     })
+
+
+# -- the frames of an explanation ---------------------------------------------------------------
+
+def criteria_frame(criterion: Any, level: Any, indicator: Any, value: np.ndarray, op: Any, limit: np.ndarray,
+                   status: Any, reason: np.ndarray, schools: np.ndarray | None = None,
+                   schools_not_met: np.ndarray | None = None) -> pd.DataFrame:
+    """Rows of ``ex.criteria``; scalars stand for every row. The margin says how far from
+    failing, with the sign readers expect: positive is room to spare."""
+    n = len(value)
+
+    def counts(x: np.ndarray | None) -> pd.arrays.IntegerArray:
+        return pd.array([pd.NA] * n if x is None else np.asarray(x, dtype=np.int64), dtype="Int64")
+
+    return pd.DataFrame({
+        "criterion": criterion.id, "title": getattr(criterion, "title", ""),
+        "level": pd.Series(np.broadcast_to(np.asarray(level, dtype=object), (n,)), dtype=object),
+        "indicator": pd.Series(np.broadcast_to(np.asarray(indicator, dtype=object), (n,)), dtype=object),
+        "value": np.asarray(value, dtype=float), "op": op, "limit": np.asarray(limit, dtype=float),
+        "margin": margin(op, value, limit), "status": pd.Categorical(status, dtype=verdicts.STATUS_DTYPE),
+        "clause": criterion.source.cite(), "reason": np.asarray(reason, dtype=object),
+        "schools": counts(schools), "schools_not_met": counts(schools_not_met),
+    }, index=pd.RangeIndex(n), columns=list(CRITERIA_COLUMNS))
+
+
+def missing_frame(what: str, criterion: str, level: Any, **columns: Any) -> pd.DataFrame:
+    """Rows of ``ex.missing``: one thing to supply each; columns not given are blank."""
+    n = len(level)
+    blank = np.full(n, None, dtype=object)
+    data = {"what": what, "criterion": criterion, "level": np.asarray(level, dtype=object),
+            **{c: np.asarray(columns.get(c, blank), dtype=object) for c in MISSING_COLUMNS[3:]}}
+    return pd.DataFrame(data, index=pd.RangeIndex(n), columns=list(MISSING_COLUMNS))
+
+
+def blank_cells(focus: Focus, criterion: Criterion) -> pd.DataFrame:
+    """The school cells the criterion reads that are blank, in the groups explained: which
+    school, which input column (and its Chinese header), one row each."""
+    g = focus.ctx.groups
+    level = g.spread(g.keys["level"].cat.codes.to_numpy())
+    ids = np.asarray(focus.ctx.school_ids, dtype=object)
+    judged = criterion.judged()
+    parts = []
+    for key in criterion.indicators_read():
+        held = np.isin(level, [i for i, lv in enumerate(LEVELS) if (key, lv) in judged])
+        blank = np.isnan(focus.ctx.values[key]) & held
+        if blank.any():
+            parts.append(missing_frame("school cell", criterion.id, np.asarray(LEVELS, dtype=object)[level[blank]],
+                                       school_id=ids[blank], column=np.full(blank.sum(), key, dtype=object),
+                                       column_zh=np.full(blank.sum(), BY_NAME[key].zh, dtype=object),
+                                       **focus.school_names(ids[blank])))
+    return pd.concat(parts, ignore_index=True) if parts else missing_frame("school cell", criterion.id, [])
+
+
+def group_levels(g: Groups) -> np.ndarray:
+    """Each group's level, as text."""
+    return np.asarray(LEVELS, dtype=object)[g.keys["level"].cat.codes.to_numpy()]

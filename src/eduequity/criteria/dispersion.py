@@ -18,10 +18,11 @@ import pandas as pd
 from ..core import verdicts
 from ..core.bounds import CV_LIMIT
 from ..core.columns import LEVELS
-from ..core.kernel import Groups, weighted_moments
+from ..core.kernel import Groups, run_starts, weighted_moments
 from ..core.sources import Source
 from . import reasons as txt
-from .base import Context, Criterion, Holdings, Outcome, Slot
+from .base import (Context, Criterion, Explained, Focus, Holdings, Outcome, Slot, blank_cells, criteria_frame,
+                   group_levels)
 from .limits import OPS, PerLevel, compare, each_level, indicator_list
 
 
@@ -142,6 +143,31 @@ class Dispersion(Criterion):
         return out
 
 
+    def explain(self, focus: Focus) -> Explained:
+        """Each CV against the limit (the composite: the mean of them), and each school's share
+        of each indicator's weighted variance: the schools that make the CV what it is."""
+        ctx = focus.ctx
+        g = ctx.groups
+        limit = self.limit.array()[g.keys["level"].cat.codes.to_numpy()]
+        held = ~np.isnan(limit)  # a level with no limit is not held to this rule
+        level = group_levels(g)[held]
+        if self.composite:
+            o = self._composite(ctx)
+            rows = [criteria_frame(self, level, self.composite, o.columns[self.composite][held], self.op,
+                                   limit[held], verdicts.status(o.passed[held]), o.reason[held])]
+        else:  # one row per indicator and level: each held to the limit by itself, with its own reason
+            rows = []
+            for key in self.indicators:
+                o = attrs.evolve(self, indicators=(key,))._each(ctx)
+                rows.append(criteria_frame(self, level, key, ctx.cvs[key][held], self.op, limit[held],
+                                           verdicts.status(o.passed[held]), o.reason[held]))
+        criteria = pd.concat(rows, ignore_index=True)
+        if not self.composite and len(criteria):  # level-major, as the other rules' rows are
+            criteria = criteria.iloc[np.argsort(np.tile(np.arange(len(level)), len(self.indicators)),
+                                                kind="stable")].reset_index(drop=True)
+        return Explained(criteria, variance_shares(focus, self.id, self.indicators, held), blank_cells(focus, self))
+
+
 #: How far under its limit a remedy aims a CV, so that the rounding of the re-evaluation
 #: (sums in another order) cannot leave a remedied CV a hair over it: 1 part in 10^9.
 SLACK = 1e-9
@@ -220,6 +246,57 @@ def water_fill(g: Groups, x: np.ndarray, target: np.ndarray, where: np.ndarray) 
     raised = y < level
     out[sec[raised]] = level[raised] * mean[codes[raised]]
     return out
+
+    # -- explaining ----------------------------------------------------------------------------
+
+def variance_shares(focus: Focus, criterion: str, keys: tuple[str, ...], held: np.ndarray) -> pd.DataFrame:
+    """Each school's part of each indicator's weighted variance, (P_i/P)(x_i − x̄)², and its share
+    of the sum, ranked within (level, indicator): 1 is the school that adds most to the CV.
+
+    The parts add up to the variance whose root over the county value is the CV; where
+    they add up to 0 (every school equal) or cannot be added (a blank cell) there is no
+    share, and ``why`` says so.
+    """
+    ctx = focus.ctx
+    g = ctx.groups
+    rows = np.flatnonzero(held[g.codes])
+    codes = g.codes[rows]
+    weight = (g.students / g.spread(g.total))[rows]
+    ids = np.asarray(ctx.school_ids, dtype=object)[rows]
+    level = group_levels(g)[codes]
+    first = run_starts(codes)
+    starts, run = np.flatnonzero(first), np.cumsum(first) - 1  # each group a contiguous run
+    parts = []
+    for i, key in enumerate(keys):
+        x = ctx.values[key][rows]
+        mean = ctx.means[key][codes]
+        part = weight * (x - mean) ** 2
+        total = np.add.reduceat(part, starts)[run] if len(rows) else part
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, part / total, np.nan)
+        why = np.where(np.isnan(x), "缺数据 missing data",
+                       np.where(np.isnan(total), "本学段有学校缺数据，无法分解 a school has missing data: no shares",
+                                np.where(total == 0, "各校生均值相同，方差为0 zero variance: every school equal, no "
+                                                     "shares", "")))
+        parts.append(pd.DataFrame({
+            "criterion": criterion, "level": level, "indicator": key, "school_id": ids, **focus.school_names(ids),
+            "students": g.students[rows], "value": x, "county_value": mean, "variance_part": part, "share": share,
+            "rank": _rank(codes, starts[run], share), "why": why, "_order": i}))
+    if not parts:
+        return pd.DataFrame()
+    out = pd.concat(parts, ignore_index=True)
+    order = np.lexsort((out["rank"].to_numpy(dtype=float, na_value=np.inf), out["_order"].to_numpy(),
+                        np.tile(codes, len(keys))))
+    return out.take(order).drop(columns="_order").reset_index(drop=True)
+
+
+def _rank(codes: np.ndarray, start: np.ndarray, share: np.ndarray) -> pd.arrays.IntegerArray:
+    """1 for the largest share of each group (a contiguous run from ``start``), <NA> where there
+    is no share; ties in school id order."""
+    order = np.lexsort((np.where(np.isnan(share), np.inf, -share), codes))
+    pos = np.empty(len(codes), dtype=np.int64)
+    pos[order] = np.arange(len(codes))
+    return pd.arrays.IntegerArray(pos - start + 1, np.isnan(share))
 
 
 def _limit_column(column: str) -> str:

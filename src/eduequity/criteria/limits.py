@@ -55,6 +55,16 @@ def compare(op: str, x, limit):
     raise ValueError(f"unknown comparison {op!r}; expected one of {OPS}")
 
 
+def margin(op, value, limit) -> np.ndarray:
+    """How far ``value`` is from failing ``op limit``, positive where there is room to spare:
+    ``limit - value`` under a ceiling (≤, <), ``value - limit`` over a floor (≥, >), and minus
+    the distance for an equality. ``op`` is one comparison or one per value."""
+    value, limit = np.asarray(value, dtype=float), np.asarray(limit, dtype=float)
+    ops = np.broadcast_to(np.asarray(op, dtype=object), value.shape)
+    out = np.where(np.isin(ops, ("<=", "<")), limit - value, value - limit)
+    return np.where(ops == "==", -np.abs(value - limit), out)
+
+
 @attrs.frozen
 class PerLevel:
     """A value that may differ between primary and junior sections; None = not set for that level.

@@ -43,6 +43,9 @@ class Recognition(Criterion):
     def needs(self) -> frozenset[str]:
         return frozenset({"recognitions"})
 
+    def supplies(self) -> str:
+        return "recognition"
+
     @classmethod
     def judge(cls, criteria: Sequence[Recognition], ctx: Context) -> list[Outcome]:
         return [Outcome(c.id, rows=c._rows(ctx)) for c in criteria]

@@ -61,6 +61,9 @@ class MetricTarget(Criterion):
     def needs(self) -> frozenset[str]:
         return frozenset({"metrics"})
 
+    def supplies(self) -> str:
+        return "metric"
+
     def check(self, standard: Any) -> None:
         kinds = {m.key: m.kind for m in standard.metrics}
         if self.metric not in kinds:

@@ -23,7 +23,8 @@ from ..core.columns import BY_NAME, LEVELS
 from ..core.kernel import Groups
 from ..core.sources import Source
 from . import reasons as txt
-from .base import Amount, Context, Criterion, Holdings, Outcome, Slot, changed
+from .base import (Amount, Context, Criterion, Explained, Focus, Holdings, Outcome, Slot, blank_cells, changed,
+                   criteria_frame, group_levels)
 from .limits import PerLevel, bound, compare, each_level, indicator_list
 
 
@@ -186,6 +187,52 @@ class SchoolThreshold(Criterion):
             full = np.where(applies, np.maximum(thr - x, 0.0), 0.0)
             low = np.where(applies, np.maximum(floors - x, 0.0), 0.0)
         return keys, full, low, applies, passes | (np.isnan(x) & applies).any(axis=0)
+
+    # -- explaining ----------------------------------------------------------------------------
+
+    def explain(self, focus: Focus) -> Explained:
+        """Per level, the schools that fail out of the schools judged (held to none failing);
+        per school that does not pass, each threshold it misses and why the school fails."""
+        g = focus.ctx.groups
+        o = self._judge(focus.ctx)
+        held = np.isin(group_levels(g), sorted({lv for _, lv in self.judged()}))
+        failing = o.columns["schools_not_met"][held]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = failing / g.size[held]
+        criteria = criteria_frame(self, group_levels(g)[held], "", share, "<=", np.zeros(len(share)),
+                                  verdicts.status(o.passed[held]), o.reason[held], g.size[held], failing)
+        return Explained(criteria, self._misses(focus, o.schools()), blank_cells(focus, self))
+
+    def _misses(self, focus: Focus, evidence: pd.DataFrame) -> pd.DataFrame:
+        """The (school, threshold) pairs a school that does not pass misses, failing schools first,
+        each with why: too many thresholds missed, a miss below the floor, or a blank cell."""
+        met = evidence["met"].array
+        missed = ~met.to_numpy(dtype=bool, na_value=True)  # <NA> (a blank cell) is not a definite miss
+        section = pd.factorize(evidence["level"].astype(str) + "|" + evidence["school_id"].astype(str))[0]
+        n_missed = np.bincount(section, weights=missed)[section].astype(np.int64)
+        n_apply = np.bincount(section)[section]
+        allowed = n_apply - (n_apply if self.min_met is None else np.minimum(self.min_met, n_apply))
+        keep = (~evidence["school_passed"].array.to_numpy(dtype=bool, na_value=False)
+                & ~met.to_numpy(dtype=bool, na_value=False))  # the misses and blanks of schools that do not pass
+        value, floor = evidence["value"].to_numpy(), evidence["floor"].to_numpy()
+        blank = np.isnan(value)
+        below = missed & compare("<", value, floor) if self.floor is not None else np.zeros(len(value), dtype=bool)
+        too_many = missed & (n_missed > allowed)
+        share = f"{Decimal(repr(self.floor or 0)) * 100:f}".rstrip("0").rstrip(".")
+        why = txt.joined(txt.joined(txt.text("缺数据 missing data", where=blank),
+                                    txt.text("低于要求的", share, "% below ", share, "% of the threshold", where=below)),
+                         txt.text(n_missed, " 项未达标 ", n_missed, " thresholds missed (", allowed, " allowed)",
+                                  where=too_many))
+        why = np.where(missed & (why == ""), txt.text("未达标，在允许的", allowed, "项内 missed, within the ", allowed,
+                                                      " allowed", where=missed), why)
+        sub = evidence.assign(why=why, _missed=-n_missed)[keep]
+        sub = sub.assign(criterion=self.id, **focus.school_names(sub["school_id"]))
+        order = np.lexsort((sub["indicator"].cat.codes.to_numpy(), sub["school_id"].cat.codes.to_numpy(),
+                            sub["level"].cat.codes.to_numpy(), sub["_missed"].to_numpy(),
+                            np.asarray(sub["school_passed"].isna())))
+        cols = ["criterion", "level", "indicator", "school_id", *focus.school_names([]), "value", "threshold", "floor",
+                "met", "school_passed", "why"]
+        return sub.take(order)[cols].astype({"level": str, "indicator": str, "school_id": str}).reset_index(drop=True)
 
 
 def _schools(min_met: int | None, values: list[np.ndarray], by_level: list[np.ndarray], level: np.ndarray,

@@ -46,6 +46,10 @@ class Trend(Criterion):
     def needs(self) -> frozenset[str]:
         return frozenset({"recognitions"}) if self.after is not None else frozenset()
 
+    def supplies(self) -> str:
+        """The year before's school rows (and, with ``after``, the recognitions) it compares with."""
+        return "earlier year" if self.after is None else "earlier year or recognition"
+
     def check(self, standard: Any) -> None:
         made = {c for other in standard.criteria for c in other.columns_made() if other is not self}
         if self.value not in made:

@@ -29,7 +29,12 @@ TRACK_SECTIONS = (
     Section("counties", "各县 Counties"),
     Section("cumulative", "逐年累计 By year"),
 )
-DEFAULT_SECTIONS = {"evaluation": EVALUATION_SECTIONS, "track": TRACK_SECTIONS}
+EXPLANATION_SECTIONS = (
+    Section("criteria", "各项评估 Criteria"),
+    Section("schools", "学校 Schools"),
+    Section("missing", "需补充的数据 To supply"),
+)
+DEFAULT_SECTIONS = {"evaluation": EVALUATION_SECTIONS, "track": TRACK_SECTIONS, "explanation": EXPLANATION_SECTIONS}
 
 
 @hookimpl

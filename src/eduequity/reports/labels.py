@@ -21,6 +21,10 @@ ZH = {
     "approximate": "约数（左右）",
     "required_count": "要求数", "achieved": "已认定数", "share": "占比", "recognised": "已认定", "unrecognised": "未认定",
     "target_year": "计划年份", "recognised_year": "认定年份", "cumulative": "累计", "planned": "规划",
+    # ee.explain
+    "criterion": "评估项", "title": "名称", "margin": "余量", "clause": "依据", "county_value": "全县值",
+    "variance_part": "方差分量", "rank": "排序", "why": "未达标原因", "what": "需补充",
+    "column": "输入列", "column_zh": "列名", "metric_zh": "指标项名称",
 }
 
 

@@ -15,7 +15,10 @@ import attrs
 import pandas as pd
 
 from ..core.evaluation import Evaluation
+from ..core.explain import Explanation
 from ..core.track import TrackResult
+from ..core.columns import LEVEL_ZH
+from ..core.verdicts import STATUS_ZH
 from . import charts, labels, tables
 from .formats import DEFAULT_SECTIONS
 
@@ -64,6 +67,8 @@ def subject(obj: Any) -> str:
         return "evaluation"
     if isinstance(obj, TrackResult):
         return "track"
+    if isinstance(obj, Explanation):
+        return "explanation"
     raise TypeError(f"cannot render {type(obj).__name__}")
 
 
@@ -73,12 +78,21 @@ def header(obj: Any) -> list[Block]:
         return [Heading(1, s.title),
                 Para(f"{s.id} — {s.source.document} · {obj.evaluated_rows} of {obj.input_rows} input rows "
                      f"evaluated, {len(obj.excluded)} excluded")]
+    if isinstance(obj, Explanation):
+        return explanation_header(obj)
     s = obj.schedule
     projected = "—" if obj.projected_year is None else str(obj.projected_year)
     return [Heading(1, s.title),
             Para(f"{s.id} — {s.source.document} · 截至 as of {obj.as_of} · "
                  f"{int(obj.milestones['achieved'].iloc[-1])} of {s.total} recognised · pace {obj.pace:.2f} a year · "
                  f"预计完成 projected {projected}")]
+
+
+def explanation_header(ex: Explanation) -> list[Block]:
+    level = LEVEL_ZH.get(ex.level, "小学、初中") if ex.level else "小学、初中"
+    return [Heading(1, f"{ex.title}：{ex.county} {ex.year} {level}"),
+            Para(f"{ex.standard} — 结论 verdict: {STATUS_ZH.get(ex.status, ex.status)} {ex.status}"
+                 + (f" · {ex.reason}" if ex.reason else ""))]
 
 
 def blocks(items: list[Any], fmt, registry) -> list[Block]:
@@ -110,6 +124,8 @@ def blocks(items: list[Any], fmt, registry) -> list[Block]:
 
 
 def _name(obj: Any) -> str:
+    if isinstance(obj, Explanation):
+        return f"{obj.county} {obj.year}"
     return obj.standard.id if isinstance(obj, Evaluation) else obj.schedule.id
 
 
