@@ -222,3 +222,73 @@ def test_remedied_data_passes_the_resource_rules(frame, std):
     assert not any(passing.get(key, False) for key in got.index)
     for column in plan.schools["indicator"].unique():  # nothing is taken away
         assert (applied[column].fillna(0).to_numpy() >= frame[column].fillna(0).to_numpy()).all()
+
+
+# -- reports and the command line -------------------------------------------------------------
+
+EXAMPLE = "examples/panzhihua-schools-synthetic.csv"
+
+
+def test_a_plan_renders_for_people_and_for_programs():
+    import json
+
+    plan = ee.remedy(ee.evaluate(ee.read_schools(EXAMPLE), "cn.quality-balance-2017"))
+    md = ee.render(plan, "markdown")
+    assert "各校应补" in md and "体育运动场馆面积" in md and "sports_area" not in md  # names, not column ids
+    data = json.loads(ee.render(plan, "json"))
+    assert data["standard"] == "cn.quality-balance-2017"
+    assert ee.converter.structure(data, ee.Plan).schools.equals(plan.schools)  # JSON keeps the frames whole
+    assert ee.render(plan, "xlsx")[:2] == b"PK"
+
+
+def test_the_remedy_command_writes_a_plan_and_reads_costs(tmp_path):
+    from click.testing import CliRunner
+
+    from eduequity.cli import main
+
+    costs = tmp_path / "costs.csv"
+    costs.write_text("column,yuan,unit,recurring\nteaching_area,3000,,\nsports_area,200,,\nmultimedia_classrooms,"
+                     "50000,,\nteachers_above_degree,120000,,true\nbackbone_teachers,130000,,true\n"
+                     "pe_art_teachers,110000,,true\nteachers,100000,,true\n", encoding="utf-8")
+    out = tmp_path / "plan.md"
+    r = CliRunner().invoke(main, ["remedy", EXAMPLE, "-s", "cn.quality-balance-2017", "--costs", str(costs),
+                                  "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "每年经常性支出（元）" in out.read_text(encoding="utf-8")
+    costs.write_text("column,yuan\nteaching_area,abc\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["remedy", EXAMPLE, "-s", "cn.quality-balance-2017", "--costs", str(costs)])
+    assert r.exit_code == 2 and "row 0, column 'yuan': got 'abc'" in r.output
+
+
+def test_a_standard_of_metric_targets_has_nothing_to_add():
+    plan = ee.remedy(ee.evaluate(None, "panzhihua.education-highland-2019"))
+    assert plan.schools.empty and plan.counties.empty and plan.unresolved.empty
+    assert "各县应补" in ee.render(plan, "markdown")
+
+
+def test_a_cv_no_addition_can_define_is_listed_with_its_reason():
+    # No school has a book: the mean is 0 and the CV undefined, so no water level exists.
+    frame = schools(students=[100, 100], teaching_area=[0.0, 0.0])
+    plan = ee.remedy(ee.evaluate(frame, CV_RULE))
+    assert plan.schools.empty
+    assert len(plan.unresolved) == 1 and "mean is 0" in plan.unresolved["reasons"].iloc[0]
+
+
+def test_a_mixed_school_adds_its_shared_rooms_once_for_the_whole_school():
+    raw = pd.DataFrame({"year": [2020] * 3, "county": ["东区"] * 3, "school_id": ["m", "p", "q"],
+                        "school_type": ["nine_year", "primary_school", "primary_school"],
+                        "level": ["", "primary", "primary"],
+                        "students_primary": [300, None, None], "students_junior": [200, None, None],
+                        "students": [None, 300, 300], "multimedia_classrooms": [3.0, 8.0, 8.0]})
+    std = standard('[[rules]]\nkind = "school-threshold"\nid = "t.thr"\ntitle = "thr"\n'
+                   '[[rules.thresholds]]\nindicator = "multimedia_classrooms"\nunit = "room / hundred_students"\n'
+                   'value = { primary = 2.3, junior = 2.4 }\n' + RULE_SOURCE,
+                   (("multimedia_classrooms", "room / hundred_students"),))
+    frame = ee.read_schools(raw)
+    plan = ee.remedy(ee.evaluate(frame, std))
+    mixed = plan.schools[plan.schools["school_id"] == "m"]
+    assert set(mixed["level"]) == {"primary", "junior"}
+    whole = mixed["whole_school"].unique()
+    assert len(whole) == 1 and whole[0] == int(whole[0])  # whole rooms, once for the school
+    assert mixed["addition"].sum() == pytest.approx(whole[0])
+    assert ee.evaluate(plan.apply(frame), std).verdicts["passed"].all()

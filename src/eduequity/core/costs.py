@@ -99,18 +99,54 @@ def _from_frame(frame: pd.DataFrame) -> dict[str, UnitCost]:
                           for c in missing], source="costs")
     out, problems = {}, []
     for i, rec in enumerate(frame.to_dict("records")):  # a few rows: one per resource column
-        try:
-            cost = UnitCost(str(rec["column"]), _number(rec["yuan"]), str(rec.get("unit") or ""),
-                            bool(rec.get("recurring") or False))
-        except (ValueError, TypeError) as exc:
-            problems.append(Problem(i, "yuan" if "cost of" in str(exc) else "column", rec["column"], str(exc)))
+        column, yuan, unit, recurring = (_cell(rec, k) for k in ("column", "yuan", "unit", "recurring"))
+        found = [(k, v, why) for k, v, why in (
+            ("column", column, column in RESOURCES or f"one of {', '.join(RESOURCES)}"),
+            ("yuan", yuan, _check(_price_of, column, _number(yuan))),
+            ("recurring", recurring, recurring is None or _flag(recurring) is not None or "true or false"),
+        ) if why is not True]
+        if not found and unit is not None:
+            found = [("unit", unit, why) for why in [_check(_unit_of, column, str(unit))] if why is not True]
+        if not found and column in out:
+            found = [("column", column, "each resource column once")]
+        if found:
+            problems += [Problem(i, k, v, why) for k, v, why in found]
             continue
-        if cost.column in out:
-            problems.append(Problem(i, "column", cost.column, "each resource column once"))
-        out[cost.column] = cost
+        out[column] = UnitCost(column, float(_number(yuan)), "" if unit is None else str(unit),
+                               bool(_flag(recurring)) if recurring is not None else False)
     if problems:
         raise InputError(problems, source="costs")
     return out
+
+
+def _cell(rec: Mapping[str, Any], key: str) -> Any:
+    """A cell, None where blank (a spreadsheet's empty cell comes as NaN or "")."""
+    v = rec.get(key)
+    return None if v is None or v == "" or (isinstance(v, float) and math.isnan(v)) else v
+
+
+def _check(make: Any, column: Any, value: Any) -> bool | str:
+    """True, or what was expected, by building the record as a bureau's row gives it."""
+    try:
+        make(column, value)
+    except (ValueError, TypeError) as exc:
+        return str(exc)
+    return True
+
+
+def _price_of(column: Any, yuan: Any) -> None:
+    _price(attrs.make_class("Row", ["column"])(column), None, yuan)
+
+
+def _unit_of(column: Any, unit: str) -> None:
+    if column in RESOURCES:
+        UnitCost(column, 0.0, unit)
+
+
+def _flag(value: Any) -> bool | None:
+    text = str(value).strip().lower()
+    return {"true": True, "1": True, "yes": True, "是": True, "false": False, "0": False, "no": False,
+            "否": False}.get(text, value if isinstance(value, bool) else None)
 
 
 def _number(value: Any) -> Any:

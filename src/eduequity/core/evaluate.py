@@ -80,6 +80,19 @@ def evaluate(
     )
 
 
+def judged_sections(ev: Evaluation, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The sections ``ev`` judged: its own, or — for an evaluation loaded from JSON, which keeps
+    none — ``frame`` read and scoped as ``evaluate`` does. What explain and remedy go back to."""
+    if frame is None:
+        if ev.sections is None:
+            raise ValueError("this evaluation keeps no school sections (it was loaded from JSON): pass the school "
+                             "table it was made from as frame=")
+        return ev.sections
+    schools = read_inputs(frame, ev.standard, None, None, default_registry()).schools
+    _, _, keep = exclude(schools, ev.standard.exclusions)
+    return schools if keep is None else schools[keep]
+
+
 def judge(std: Standard, ctx: Context) -> list[Outcome]:
     """Every criterion of ``std``, kind by kind in ``KINDS`` order (a trend reads the composite a
     dispersion rule makes), all criteria of a kind at once; outcomes in the standard's order."""

@@ -14,12 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ..criteria import CRITERIA_COLUMNS, MISSING_COLUMNS, Focus, missing_frame
-from ..read.inputs import read_inputs
 from .columns import LEVEL_ALIASES, LEVELS
-from .evaluate import section_context
+from .evaluate import judged_sections, section_context
 from .evaluation import Evaluation
-from .registry import registry as default_registry
-from .scope import exclude
 
 #: The columns of ``ex.schools``: a dispersion rule's variance shares and a threshold rule's
 #: misses in one frame; a column one of them has not is blank for the other.
@@ -68,7 +65,7 @@ def explain(ev: Evaluation, *, county: str, year: int, level: str | None = None,
     std = ev.standard
     levels = _levels(level)
     verdict = _verdict(ev, county, year)
-    sections = _sections(ev, frame)
+    sections = judged_sections(ev, frame)
     chosen = _chosen(sections, year, county, levels)
     ctx, _ = section_context(chosen, std, keep=frozenset(std.needed_columns))
     t = ev.targets
@@ -112,18 +109,6 @@ def _verdict(ev: Evaluation, county: str, year: int) -> pd.Series:
         raise KeyError(f"no county {county!r} in {year}; counties of {year}: "
                        + ", ".join(sorted(in_year["county"].astype(str))))
     return row.iloc[0]
-
-
-def _sections(ev: Evaluation, frame: pd.DataFrame | None) -> pd.DataFrame:
-    """The sections judged: the evaluation's own, or ``frame`` read and scoped as evaluate does."""
-    if frame is None:
-        if ev.sections is None:
-            raise ValueError("this evaluation keeps no school sections (it was loaded from JSON): pass the school "
-                             "table it was made from as frame=")
-        return ev.sections
-    schools = read_inputs(frame, ev.standard, None, None, default_registry()).schools
-    _, _, keep = exclude(schools, ev.standard.exclusions)
-    return schools if keep is None else schools[keep]
 
 
 def _chosen(sections: pd.DataFrame, year: int, county: str, levels: tuple[str, ...]) -> pd.DataFrame:

@@ -35,7 +35,7 @@ from .columns import BY_NAME, RESOURCES, UNIT_ZH
 from .costs import UnitCost, read_costs
 from .evaluation import Evaluation
 from .kernel import Groups, group
-from .scope import exclude
+from .evaluate import evaluate, judged_sections
 
 #: Rounds of remedy and re-evaluation before what still fails is listed as unresolved.
 ROUNDS = 4
@@ -81,22 +81,20 @@ def remedy(ev: Evaluation, costs: Mapping[str, float | UnitCost] | Iterable[Unit
     least sum of each addition over the county's total of that column. ``frame``: the
     school frame, for an evaluation loaded from JSON (which keeps no sections).
     """
-    from .evaluate import evaluate  # evaluate imports this package's criteria; import at call time
-
     std = ev.standard
-    sections = _sections(ev, frame)
+    sections = judged_sections(ev, frame)
     rules = sorted((c for c in std.criteria if c.RESOURCE), key=lambda c: [type(c) is k for k in KINDS].index(True))
     read = list(dict.fromkeys(k for c in rules for k in c.indicators_read()))
     prices = None if costs is None else read_costs(costs, read + _parents(read))
     g, _, order = group(sections)
     ordered = sections if order is None else sections.take(order).reset_index(drop=True)
     start = {c: ordered[c].to_numpy(dtype=np.float64) for c in RESOURCES if c in ordered.columns}
-    share = {c: _shares(ordered, c, start[c]) for c in start if BY_NAME[c].split}
-    rows = ordered["row"].to_numpy()
+    rows = Schools.of(ordered["row"].to_numpy())
+    share = {c: _shares(ordered, rows, start[c]) for c in start if BY_NAME[c].split}
     h = Holdings(g, dict(start), {i.key: i for i in std.indicators}, _weights(g, start, prices))
     check_std = attrs.evolve(std, rules=tuple(rules), targets=())
     check = None
-    for _ in range(ROUNDS):
+    for _ in range(ROUNDS if rules and len(ordered) else 0):  # a standard of metric targets: nothing to add
         before = dict(h.amounts)
         for rule in rules:
             h = _added(h, _settle(rule.remedy(h), share, rows), start)
@@ -105,19 +103,6 @@ def remedy(ev: Evaluation, costs: Mapping[str, float | UnitCost] | Iterable[Unit
             break
     added = {c: h.amounts[c] - start[c] for c in start}
     return _plan(std, ordered, g, added, share, rows, prices, check, rules)
-
-
-def _sections(ev: Evaluation, frame: pd.DataFrame | None) -> pd.DataFrame:
-    if frame is None:
-        if ev.sections is None:
-            raise ValueError("this evaluation keeps no school sections (it was loaded from JSON): "
-                             "pass the school frame it was judged on, ee.remedy(ev, frame=...)")
-        return ev.sections
-    from ..read.schools import read_schools
-
-    canonical = read_schools(frame)
-    _, _, keep = exclude(canonical, ev.standard.exclusions)
-    return canonical if keep is None else canonical[keep]
 
 
 def _parents(columns: list[str]) -> list[str]:
@@ -136,19 +121,47 @@ def _weights(g: Groups, amounts: Mapping[str, np.ndarray], prices: Mapping[str, 
     return out
 
 
-def _shares(ordered: pd.DataFrame, column: str, amount: np.ndarray) -> np.ndarray:
-    """Each section's share of its input row's ``column`` (1 for a school of one section): how
+@attrs.frozen
+class Schools:
+    """Which sections are one input row (a mixed school's sections), for what is added to the whole
+    school. Most schools have one section: only the few mixed ones are grouped, by one sort."""
+
+    mixed: np.ndarray  # positions of the sections of mixed schools, sorted by row
+    starts: np.ndarray  # where each mixed school begins in ``mixed``
+
+    @classmethod
+    def of(cls, rows: np.ndarray) -> Schools:
+        order = np.argsort(rows, kind="stable")
+        r = rows[order]
+        first = np.ones(len(r), dtype=bool)
+        np.not_equal(r[1:], r[:-1], out=first[1:])
+        size = np.diff(np.append(np.flatnonzero(first), len(r)))
+        many = np.repeat(size > 1, size)
+        mixed = order[many]
+        new = first[many]
+        return cls(mixed, np.flatnonzero(new))
+
+    def spread(self, values: np.ndarray, how: np.ufunc) -> np.ndarray:
+        """``values`` with each mixed school's sections replaced by ``how`` over them (sum, max)."""
+        out = values.copy()
+        if len(self.mixed):
+            per = how.reduceat(values[self.mixed], self.starts)
+            out[self.mixed] = np.repeat(per, np.diff(np.append(self.starts, len(self.mixed))))
+        return out
+
+
+def _shares(ordered: pd.DataFrame, schools: Schools, amount: np.ndarray) -> np.ndarray:
+    """Each section's share of its input row's amount (1 for a school of one section): how
     ``read_schools`` split a mixed school's whole-school amount. Where the school has none of
     it, the students' shares stand in (the split weights cannot be read back from zeros)."""
-    row = ordered["row"].to_numpy()
     students = ordered["students"].to_numpy(dtype=np.float64)
-    total = pd.Series(np.nan_to_num(amount)).groupby(row).transform("sum").to_numpy()
-    pupils = pd.Series(students).groupby(row).transform("sum").to_numpy()
+    have = np.nan_to_num(amount)
+    total, pupils = schools.spread(have, np.add), schools.spread(students, np.add)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, np.nan_to_num(amount) / total, students / pupils)
+        return np.where(total > 0, have / total, students / pupils)
 
 
-def _settle(adds: Mapping[str, np.ndarray], share: Mapping[str, np.ndarray], rows: np.ndarray
+def _settle(adds: Mapping[str, np.ndarray], share: Mapping[str, np.ndarray], schools: Schools
             ) -> dict[str, np.ndarray]:
     """Continuous additions made into ones a school can carry out: whole counts, a mixed school's
     shared resources added to the whole school and shared out as the split did."""
@@ -160,7 +173,7 @@ def _settle(adds: Mapping[str, np.ndarray], share: Mapping[str, np.ndarray], row
             s = share[column]
             with np.errstate(invalid="ignore", divide="ignore"):
                 need = np.where(s > 0, a / s, 0.0)
-            school = pd.Series(need).groupby(rows).transform("max").to_numpy()
+            school = schools.spread(need, np.maximum)
             a = (_whole(school) if whole else school) * s
         elif whole:
             a = _whole(a)
@@ -191,81 +204,82 @@ def _added(h: Holdings, adds: Mapping[str, np.ndarray], start: Mapping[str, np.n
 # -- the plan's frames --------------------------------------------------------------------------
 
 def _plan(std, ordered: pd.DataFrame, g: Groups, added: Mapping[str, np.ndarray], share: Mapping[str, np.ndarray],
-          rows: np.ndarray, prices: Mapping[str, UnitCost] | None, check: Evaluation | None, rules: list) -> Plan:
-    implied = _implied(added)
-    schools = _long(ordered, {c: a for c, a in added.items() if (a > 0).any()}, share, "addition")
+          rows: Schools, prices: Mapping[str, UnitCost] | None, check: Evaluation | None, rules: list) -> Plan:
+    cols = [c for c in RESOURCES if c in added]
+    amount = np.zeros((len(cols), len(ordered)))  # columns x sections
+    for i, c in enumerate(cols):
+        amount[i] = np.nan_to_num(added[c])
+    parts = {}
     if prices is not None:
-        charged = np.maximum(schools["addition"].to_numpy() - implied(schools), 0.0)
-        price = schools["indicator"].map({c: p.per_unit for c, p in prices.items()}).astype(float).to_numpy()
-        yearly = schools["indicator"].map({c: p.recurring for c, p in prices.items()}).fillna(False).to_numpy(bool)
-        cost = np.nan_to_num(charged * price)
-        schools["cost_one_off"] = np.where(yearly, 0.0, cost)
-        schools["cost_yearly"] = np.where(yearly, cost, 0.0)
-    h = Holdings(g, {c: ordered[c].to_numpy(dtype=np.float64) for c in added}, {i.key: i for i in std.indicators},
-                 {})
-    gaps: dict[str, np.ndarray] = {}
+        paid = amount - _implied(cols, amount)  # a teacher counted in a part is not paid for twice
+        cost = np.nan_to_num(paid * np.array([prices[c].per_unit if c in prices else 0.0 for c in cols])[:, None])
+        yearly = np.array([c in prices and prices[c].recurring for c in cols])[:, None]
+        parts = {"cost_one_off": np.where(yearly, 0.0, cost), "cost_yearly": np.where(yearly, cost, 0.0)}
+    schools = _long(ordered, cols, amount, share, "addition", parts)
+    h = Holdings(g, {c: ordered[c].to_numpy(dtype=np.float64) for c in cols}, {i.key: i for i in std.indicators}, {})
+    gaps = np.zeros_like(amount)
     for rule in rules:
         for c, a in _settle(rule.shortfalls(h), share, rows).items():
-            gaps[c] = np.maximum(gaps.get(c, 0.0), a)
-    shortfalls = _long(ordered, gaps, share, "shortfall")
-    return Plan(std.id, schools, _counties(schools, shortfalls), shortfalls, _unresolved(check),
+            gaps[cols.index(c)] = np.maximum(gaps[cols.index(c)], a)
+    shortfalls = _long(ordered, cols, gaps, share, "shortfall", {})
+    counties = _counties(g, cols, {"addition": amount, "shortfall": gaps, **parts}, amount > 0, gaps > 0)
+    return Plan(std.id, schools, counties, shortfalls, _unresolved(check),
                 tuple(prices.values()) if prices is not None else ())
 
 
-def _long(ordered: pd.DataFrame, amounts: Mapping[str, np.ndarray], share: Mapping[str, np.ndarray], name: str
-          ) -> pd.DataFrame:
-    """One row per (section, column) with an amount > 0, in (year, county, level, school) order."""
-    cols = [c for c in (*KEYS, "school_name") if c in ordered.columns]
-    parts = []
-    for column, a in amounts.items():
-        at = np.flatnonzero(a > 0)
-        part = ordered.iloc[at][cols].reset_index(drop=True)
-        part["indicator"] = column
-        part["unit"] = UNIT_ZH[BY_NAME[column].unit]
-        part[name] = a[at]
-        part["whole_school"] = a[at] / share[column][at] if column in share else a[at]
-        part["row"] = ordered["row"].to_numpy()[at]
-        parts.append(part)
-    if not parts:
-        out = ordered.iloc[:0][cols].reset_index(drop=True)
-        return out.assign(indicator=pd.Series(dtype="str"), unit=pd.Series(dtype="str"),
-                          **{name: pd.Series(dtype="float64"), "whole_school": pd.Series(dtype="float64")})
-    order = {c: i for i, c in enumerate(RESOURCES)}
-    out = pd.concat(parts, ignore_index=True)
-    out = out.sort_values(["row", "level", "indicator"], key=lambda s: s.map(order) if s.name == "indicator" else s,
-                          kind="stable")
-    out = out.sort_values(["year", "county", "level", "school_id"], kind="stable").drop(columns="row")
-    return out.reset_index(drop=True)
+def _implied(cols: list[str], amount: np.ndarray) -> np.ndarray:
+    """For a parent column (teachers), the part of its addition its parts already count."""
+    out = np.zeros_like(amount)
+    for i, c in enumerate(cols):
+        mine = [j for j, p in enumerate(cols) if BY_NAME[p].part_of == c]
+        if mine:
+            out[i] = np.minimum(amount[i], amount[mine].max(axis=0))
+    return out
 
 
-def _implied(added: Mapping[str, np.ndarray]):
-    """For each plan row of a parent column (teachers), how much of it its parts already count."""
-    def of(schools: pd.DataFrame) -> np.ndarray:
-        out = np.zeros(len(schools))
-        parts = [c for c in added if BY_NAME[c].part_of]
-        if not parts:
-            return out
-        key = schools[KEYS].astype(str).agg("|".join, axis=1)
-        sub = schools[schools["indicator"].isin(parts)]
-        most = sub.groupby(key[sub.index])["addition"].max()
-        is_parent = schools["indicator"].isin({BY_NAME[c].part_of for c in parts}).to_numpy()
-        out[is_parent] = key[is_parent].map(most).fillna(0.0).to_numpy()
-        return out
-    return of
+def _long(ordered: pd.DataFrame, cols: list[str], amount: np.ndarray, share: Mapping[str, np.ndarray], name: str,
+          parts: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """One row per (section, column) with an amount > 0. Sections are in (year, county, level,
+    school) order already and columns in the vocabulary's order: no sort is needed."""
+    sec, j = np.nonzero(amount.T > 0)
+    out = {k: ordered[k].array.take(sec) for k in KEYS}
+    if "school_name" in ordered.columns:
+        out["school_name"] = ordered["school_name"].to_numpy(dtype=object)[sec]
+    got = amount[j, sec]
+    whole = np.ones(len(j))
+    for i, c in enumerate(cols):
+        if c in share:
+            whole[j == i] = share[c][sec[j == i]]
+    out |= {
+        "indicator": pd.Categorical.from_codes(j, categories=cols),
+        "resource": pd.Categorical.from_codes(j, categories=[BY_NAME[c].zh for c in cols]),
+        "unit": np.array([UNIT_ZH[BY_NAME[c].unit] for c in cols], dtype=object)[j],
+        name: got,
+        "whole_school": got / whole,
+        **{k: v[j, sec] for k, v in parts.items()},
+    }
+    return pd.DataFrame(out)
 
 
-def _counties(schools: pd.DataFrame, shortfalls: pd.DataFrame) -> pd.DataFrame:
-    """Totals per (year, county, level, column): the plan's additions, the schools they go to,
-    the plain shortfall against the thresholds, and the cost where costs were given."""
-    by = ["year", "county", "level", "indicator", "unit"]
-    money = [c for c in ("cost_one_off", "cost_yearly") if c in schools.columns]
-    plan = schools.groupby(by, observed=True, sort=True).agg(
-        schools=("school_id", "nunique"), addition=("addition", "sum"), **{c: (c, "sum") for c in money})
-    gap = shortfalls.groupby(by, observed=True, sort=True)["shortfall"].sum()
-    out = plan.join(gap, how="outer").reset_index()
-    out["schools"] = out["schools"].fillna(0).astype(np.int64)
-    for c in ("addition", "shortfall", *money):
-        out[c] = out[c].fillna(0.0)
+def _counties(g: Groups, cols: list[str], sums: Mapping[str, np.ndarray], *given: np.ndarray) -> pd.DataFrame:
+    """Totals per (year, county, level, column) where the plan adds or a school falls short:
+    the plan's additions, the schools they go to, the plain shortfall against the thresholds,
+    and the cost where costs were given. One bincount over (group, column) keys."""
+    k = len(cols)
+    key = (g.codes[None, :] * k + np.arange(k)[:, None]).ravel()  # column-major over sections
+    size = g.n * k
+    adds = sums["addition"].ravel() > 0
+    total = {name: np.bincount(key, weights=v.ravel(), minlength=size) for name, v in sums.items()}
+    counted = np.bincount(key, weights=adds, minlength=size)
+    seen = np.flatnonzero(np.bincount(key, weights=np.logical_or.reduce(given).ravel(), minlength=size) > 0)
+    group, j = seen // k, seen % k
+    out = g.keys.iloc[group].reset_index(drop=True)
+    out["indicator"] = pd.Categorical.from_codes(j, categories=cols)
+    out["resource"] = pd.Categorical.from_codes(j, categories=[BY_NAME[c].zh for c in cols])
+    out["unit"] = np.array([UNIT_ZH[BY_NAME[c].unit] for c in cols], dtype=object)[j]
+    out["schools"] = counted[seen].astype(np.int64)
+    for name, v in total.items():
+        out[name] = v[seen]
     return out
 
 

@@ -34,7 +34,17 @@ EXPLANATION_SECTIONS = (
     Section("schools", "学校 Schools"),
     Section("missing", "需补充的数据 To supply"),
 )
-DEFAULT_SECTIONS = {"evaluation": EVALUATION_SECTIONS, "track": TRACK_SECTIONS, "explanation": EXPLANATION_SECTIONS}
+_PLACE = ("year", "county", "level")
+PLAN_SECTIONS = (
+    Section("counties", "各县应补 What each county adds",
+            (*_PLACE, "resource", "unit", "schools", "addition", "shortfall", "cost_one_off", "cost_yearly")),
+    Section("schools", "各校应补 What to add at each school",
+            (*_PLACE, "school_id", "school_name", "resource", "unit", "addition", "whole_school", "cost_one_off",
+             "cost_yearly"), group_by="county"),
+    Section("unresolved", "补充资源仍无法达标 What additions cannot settle", (*_PLACE, "status", "reasons")),
+)
+DEFAULT_SECTIONS = {"evaluation": EVALUATION_SECTIONS, "track": TRACK_SECTIONS, "explanation": EXPLANATION_SECTIONS,
+                    "plan": PLAN_SECTIONS}
 
 
 @hookimpl

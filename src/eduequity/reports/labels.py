@@ -25,6 +25,9 @@ ZH = {
     "criterion": "评估项", "title": "名称", "margin": "余量", "clause": "依据", "county_value": "全县值",
     "variance_part": "方差分量", "rank": "排序", "why": "未达标原因", "what": "需补充",
     "column": "输入列", "column_zh": "列名", "metric_zh": "指标项名称",
+    # ee.remedy
+    "resource": "资源", "unit": "单位", "addition": "应补数量", "whole_school": "全校应补", "shortfall": "距标准缺口",
+    "cost_one_off": "一次性投入（元）", "cost_yearly": "每年经常性支出（元）",
 }
 
 

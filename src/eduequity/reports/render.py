@@ -7,6 +7,7 @@ from typing import Any
 
 from ..core.evaluation import Evaluation
 from ..core.explain import Explanation
+from ..core.remedy import Plan
 from ..core.registry import Registry, registry as default_registry
 from ..core.serialise import converter
 from ..core.track import TrackResult
@@ -14,7 +15,7 @@ from . import csv, html, markdown, views, xlsx
 
 
 def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: str | None = None) -> str | bytes:
-    """Render ``obj`` (an Evaluation, a TrackResult, an Explanation, or a list of them) as ``format_id``.
+    """Render ``obj`` (an Evaluation, a TrackResult, an Explanation, a Plan, or a list of them) as ``format_id``.
 
     ``lang`` ("zh" or "en") overrides the format's language for column headers.
 
@@ -28,7 +29,7 @@ def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: 
         raise KeyError(f"unknown report format {format_id!r}; registered: {', '.join(sorted(reg.report_formats))}") from None
     items = list(obj) if isinstance(obj, list | tuple) else [obj]
     for item in items:
-        if not isinstance(item, Evaluation | TrackResult | Explanation):
+        if not isinstance(item, Evaluation | TrackResult | Explanation | Plan):
             raise TypeError(f"cannot render {type(item).__name__} as {format_id!r}")
     if fmt.writer == "json":
         data = [converter.unstructure(e) for e in items]

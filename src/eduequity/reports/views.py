@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..core.evaluation import Evaluation
 from ..core.explain import Explanation
+from ..core.remedy import Plan
 from ..core.track import TrackResult
 from ..core.columns import LEVEL_ZH
 from ..core.verdicts import STATUS_ZH
@@ -69,6 +70,8 @@ def subject(obj: Any) -> str:
         return "track"
     if isinstance(obj, Explanation):
         return "explanation"
+    if isinstance(obj, Plan):
+        return "plan"
     raise TypeError(f"cannot render {type(obj).__name__}")
 
 
@@ -80,6 +83,8 @@ def header(obj: Any) -> list[Block]:
                      f"evaluated, {len(obj.excluded)} excluded")]
     if isinstance(obj, Explanation):
         return explanation_header(obj)
+    if isinstance(obj, Plan):
+        return plan_header(obj)
     s = obj.schedule
     projected = "—" if obj.projected_year is None else str(obj.projected_year)
     return [Heading(1, s.title),
@@ -93,6 +98,18 @@ def explanation_header(ex: Explanation) -> list[Block]:
     return [Heading(1, f"{ex.title}：{ex.county} {ex.year} {level}"),
             Para(f"{ex.standard} — 结论 verdict: {STATUS_ZH.get(ex.status, ex.status)} {ex.status}"
                  + (f" · {ex.reason}" if ex.reason else ""))]
+
+
+def plan_header(plan: Plan) -> list[Block]:
+    places = plan.counties[["year", "county"]].drop_duplicates()
+    money = ""
+    if "cost_one_off" in plan.counties.columns:
+        money = (f" · 一次性投入 one-off {plan.counties['cost_one_off'].sum():,.0f} 元，每年 yearly "
+                 f"{plan.counties['cost_yearly'].sum():,.0f} 元")
+    return [Heading(1, f"缺什么、补什么：达标所需的最少补充 — {plan.standard}"),
+            Para(f"{len(places)} 个县·年需要补充 county-years need additions, "
+                 f"{plan.schools[['year', 'school_id']].drop_duplicates().shape[0]} 所学校·年 school-years"
+                 f"{money} · 补充后仍无法达标 left unresolved: {len(plan.unresolved)} (缺数据 missing data, or no school)")]
 
 
 def blocks(items: list[Any], fmt, registry) -> list[Block]:
@@ -126,6 +143,8 @@ def blocks(items: list[Any], fmt, registry) -> list[Block]:
 def _name(obj: Any) -> str:
     if isinstance(obj, Explanation):
         return f"{obj.county} {obj.year}"
+    if isinstance(obj, Plan):
+        return obj.standard
     return obj.standard.id if isinstance(obj, Evaluation) else obj.schedule.id
 
 
