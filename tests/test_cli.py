@@ -70,7 +70,9 @@ def test_demo_writes_reports(tmp_path):
     assert r.exit_code == 0, r.output
     written = {p.name for p in tmp_path.iterdir()}
     assert {"panzhihua-cn.basic-balance-2012.md", "panzhihua-cn.basic-balance-2012.xlsx",
-            "panzhihua-cn.basic-balance-2012.html", "panzhihua-cn.quality-balance-2017.html"} <= written
+            "panzhihua-cn.basic-balance-2012.html", "panzhihua-cn.quality-balance-2017.html",
+            "panzhihua-cn.quality-balance-2017-remedy.html"} <= written
+    assert any(n.startswith("panzhihua-cn.quality-balance-2017-explain-") for n in written)
     page = (tmp_path / "panzhihua-cn.basic-balance-2012.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "东区" in page
 

@@ -188,6 +188,8 @@ def run(out: Path) -> list[Path]:
                 if fmt.startswith(f"{place}.") and reg.report_formats[fmt].subject == "evaluation" and (
                         composite or "cv-table" not in fmt):
                     write(ev, fmt, f"{stem}.{fmt.split('.', 1)[1]}")
+            if needs_frame and any(c.RESOURCE for c in std.criteria):
+                _remedy_and_explain(ee, ev, stem, write)
             counts = ev.verdicts["status"].value_counts()
             summary.append([place, std.id, len(ev.verdicts)] + [int(counts.get(s, 0)) for s in
                                                                  ("met", "not met", "pending", "not assessable")])
@@ -208,6 +210,18 @@ def run(out: Path) -> list[Path]:
     console.print(table)
     console.print(f"wrote {len(written)} reports to {out}/")
     return written
+
+
+def _remedy_and_explain(ee, ev, stem: str, write) -> None:
+    """What the failing counties must add (缺什么、补什么), and why the first of them failed."""
+    plan = ee.remedy(ev)
+    write(plan, "markdown", f"{stem}-remedy.md")
+    write(plan, "html", f"{stem}-remedy.html")
+    failing = ev.verdicts[ev.verdicts["status"] == "not met"]
+    if len(failing):
+        first = failing.iloc[0]
+        ex = ee.explain(ev, county=str(first["county"]), year=int(first["year"]))
+        write(ex, "markdown", f"{stem}-explain-{first['county']}-{int(first['year'])}.md")
 
 
 def _under(reg, jurisdiction: str, place: str) -> bool:

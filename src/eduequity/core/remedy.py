@@ -23,18 +23,24 @@ Minimality, and where the steps are heuristics, is in docs/remedy.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import attrs
 import numpy as np
 import pandas as pd
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ..criteria import Holdings, KINDS
+from ..read.canonical import MARK
+from ..read.schools import read_schools
 from . import units
 from .columns import BY_NAME, RESOURCES, UNIT_ZH
 from .costs import UnitCost, read_costs
 from .evaluation import Evaluation
 from .kernel import Groups, group
+from .serialise import converter, frame_from_data, frame_to_data
 from .evaluate import evaluate, judged_sections
 
 #: Rounds of remedy and re-evaluation before what still fails is listed as unresolved.
@@ -51,12 +57,24 @@ class Plan:
     standard: str
     schools: pd.DataFrame
     counties: pd.DataFrame
-    shortfalls: pd.DataFrame
+    # Built when first read, as ``ev.schools`` is: nationally ten million rows that the plan
+    # itself does not need (its county totals are summed without them).
+    _shortfalls: pd.DataFrame | Callable[[], pd.DataFrame] = attrs.field(alias="shortfalls", repr=False)
     unresolved: pd.DataFrame
     costs: tuple[UnitCost, ...] = ()
 
-    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """``frame`` (canonical, as ``read_schools`` returns it) with the additions made."""
+    @property
+    def shortfalls(self) -> pd.DataFrame:
+        """What each school lacks of each threshold it misses, one row per (school, threshold)."""
+        if callable(self._shortfalls):
+            object.__setattr__(self, "_shortfalls", self._shortfalls())
+        return self._shortfalls
+
+    def apply(self, frame: Any) -> pd.DataFrame:
+        """``frame`` with the additions made: canonical (as ``read_schools`` returns it; anything
+        ``read_schools`` accepts is read first), so it can be evaluated again as it is."""
+        if not isinstance(frame, pd.DataFrame) or frame.attrs.get("eduequity") != MARK:
+            frame = read_schools(frame)
         out = frame.copy()
         if not len(self.schools):
             return out
@@ -205,25 +223,31 @@ def _added(h: Holdings, adds: Mapping[str, np.ndarray], start: Mapping[str, np.n
 
 def _plan(std, ordered: pd.DataFrame, g: Groups, added: Mapping[str, np.ndarray], share: Mapping[str, np.ndarray],
           rows: Schools, prices: Mapping[str, UnitCost] | None, check: Evaluation | None, rules: list) -> Plan:
+    """The plan's frames. Amounts are held sections x columns, so that the rows of a section come
+    out together, in the sections' (year, county, level, school) order, with no sort."""
     cols = [c for c in RESOURCES if c in added]
-    amount = np.zeros((len(cols), len(ordered)))  # columns x sections
+    amount = np.zeros((len(ordered), len(cols)))
     for i, c in enumerate(cols):
-        amount[i] = np.nan_to_num(added[c])
+        amount[:, i] = np.nan_to_num(added[c])
     parts = {}
     if prices is not None:
         paid = amount - _implied(cols, amount)  # a teacher counted in a part is not paid for twice
-        cost = np.nan_to_num(paid * np.array([prices[c].per_unit if c in prices else 0.0 for c in cols])[:, None])
-        yearly = np.array([c in prices and prices[c].recurring for c in cols])[:, None]
+        cost = np.nan_to_num(paid * np.array([prices[c].per_unit if c in prices else 0.0 for c in cols]))
+        yearly = np.array([c in prices and prices[c].recurring for c in cols])
         parts = {"cost_one_off": np.where(yearly, 0.0, cost), "cost_yearly": np.where(yearly, cost, 0.0)}
-    schools = _long(ordered, cols, amount, share, "addition", parts)
+    split = np.ones_like(amount)
+    for i, c in enumerate(cols):
+        if c in share:
+            split[:, i] = share[c]
+    schools = _long(ordered, g, cols, amount, split, "addition", parts, group=True)
     h = Holdings(g, {c: ordered[c].to_numpy(dtype=np.float64) for c in cols}, {i.key: i for i in std.indicators}, {})
     gaps = np.zeros_like(amount)
     for rule in rules:
         for c, a in _settle(rule.shortfalls(h), share, rows).items():
-            gaps[cols.index(c)] = np.maximum(gaps[cols.index(c)], a)
-    shortfalls = _long(ordered, cols, gaps, share, "shortfall", {})
-    counties = _counties(g, cols, {"addition": amount, "shortfall": gaps, **parts}, amount > 0, gaps > 0)
-    return Plan(std.id, schools, counties, shortfalls, _unresolved(check),
+            np.maximum(gaps[:, cols.index(c)], a, out=gaps[:, cols.index(c)])
+    counties = _counties(g, cols, schools, gaps)
+    shortfalls = functools.partial(_long, ordered, g, cols, gaps, split, "shortfall", {})
+    return Plan(std.id, schools.drop(columns="group"), counties, shortfalls, _unresolved(check),
                 tuple(prices.values()) if prices is not None else ())
 
 
@@ -233,53 +257,59 @@ def _implied(cols: list[str], amount: np.ndarray) -> np.ndarray:
     for i, c in enumerate(cols):
         mine = [j for j, p in enumerate(cols) if BY_NAME[p].part_of == c]
         if mine:
-            out[i] = np.minimum(amount[i], amount[mine].max(axis=0))
+            out[:, i] = np.minimum(amount[:, i], amount[:, mine].max(axis=1))
     return out
 
 
-def _long(ordered: pd.DataFrame, cols: list[str], amount: np.ndarray, share: Mapping[str, np.ndarray], name: str,
-          parts: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """One row per (section, column) with an amount > 0. Sections are in (year, county, level,
-    school) order already and columns in the vocabulary's order: no sort is needed."""
-    sec, j = np.nonzero(amount.T > 0)
-    out = {k: ordered[k].array.take(sec) for k in KEYS}
-    if "school_name" in ordered.columns:
-        out["school_name"] = ordered["school_name"].to_numpy(dtype=object)[sec]
-    got = amount[j, sec]
-    whole = np.ones(len(j))
-    for i, c in enumerate(cols):
-        if c in share:
-            whole[j == i] = share[c][sec[j == i]]
-    out |= {
+def _long(ordered: pd.DataFrame, g: Groups, cols: list[str], amount: np.ndarray, split: np.ndarray, name: str,
+          parts: Mapping[str, np.ndarray], group: bool = False) -> pd.DataFrame:
+    """One row per (section, column) with an amount > 0 (``amount``: sections x columns), and
+    with ``group`` its group's number, for the county totals."""
+    has = amount > 0
+    sec, j = np.nonzero(has)
+    out = {k: ordered[k].array.take(sec) for k in (*KEYS[1:], "school_name") if k in ordered.columns}
+    got = amount[has]
+    return pd.DataFrame({
+        "year": ordered["year"].to_numpy()[sec], **out,
         "indicator": pd.Categorical.from_codes(j, categories=cols),
         "resource": pd.Categorical.from_codes(j, categories=[BY_NAME[c].zh for c in cols]),
-        "unit": np.array([UNIT_ZH[BY_NAME[c].unit] for c in cols], dtype=object)[j],
+        "unit": _units(cols, j),
         name: got,
-        "whole_school": got / whole,
-        **{k: v[j, sec] for k, v in parts.items()},
-    }
-    return pd.DataFrame(out)
+        "whole_school": got / split[has],
+        **{k: v[has] for k, v in parts.items()},
+        **({"group": g.codes[sec]} if group else {}),
+    })
 
 
-def _counties(g: Groups, cols: list[str], sums: Mapping[str, np.ndarray], *given: np.ndarray) -> pd.DataFrame:
+def _units(cols: list[str], j: np.ndarray) -> pd.Categorical:
+    """Each row's unit as a report prints it (㎡, 元, 人 …), by the column's position ``j``."""
+    names = [UNIT_ZH[BY_NAME[c].unit] for c in cols]
+    kinds = list(dict.fromkeys(names))
+    return pd.Categorical.from_codes(np.array([kinds.index(u) for u in names], dtype=np.int8)[j] if len(cols)
+                                     else np.zeros(len(j), dtype=np.int8), categories=kinds or ["—"])
+
+
+def _counties(g: Groups, cols: list[str], schools: pd.DataFrame, gaps: np.ndarray) -> pd.DataFrame:
     """Totals per (year, county, level, column) where the plan adds or a school falls short:
     the plan's additions, the schools they go to, the plain shortfall against the thresholds,
-    and the cost where costs were given. One bincount over (group, column) keys."""
-    k = len(cols)
-    key = (g.codes[None, :] * k + np.arange(k)[:, None]).ravel()  # column-major over sections
-    size = g.n * k
-    adds = sums["addition"].ravel() > 0
-    total = {name: np.bincount(key, weights=v.ravel(), minlength=size) for name, v in sums.items()}
-    counted = np.bincount(key, weights=adds, minlength=size)
-    seen = np.flatnonzero(np.bincount(key, weights=np.logical_or.reduce(given).ravel(), minlength=size) > 0)
+    and the cost where costs were given — summed over the entries that are not 0, by one
+    integer key per (group, column)."""
+    k, size = len(cols), g.n * len(cols)
+    a = schools["group"].to_numpy() * k + schools["indicator"].cat.codes.to_numpy()
+    short = gaps > 0
+    sec, j = np.nonzero(short)
+    s = g.codes[sec] * k + j
+    seen = np.flatnonzero((np.bincount(a, minlength=size) + np.bincount(s, minlength=size)) > 0)
     group, j = seen // k, seen % k
     out = g.keys.iloc[group].reset_index(drop=True)
     out["indicator"] = pd.Categorical.from_codes(j, categories=cols)
     out["resource"] = pd.Categorical.from_codes(j, categories=[BY_NAME[c].zh for c in cols])
-    out["unit"] = np.array([UNIT_ZH[BY_NAME[c].unit] for c in cols], dtype=object)[j]
-    out["schools"] = counted[seen].astype(np.int64)
-    for name, v in total.items():
-        out[name] = v[seen]
+    out["unit"] = _units(cols, j)
+    out["schools"] = np.bincount(a, minlength=size)[seen]
+    money = [c for c in ("cost_one_off", "cost_yearly") if c in schools.columns]
+    for name in ("addition", *money):
+        out[name] = np.bincount(a, weights=schools[name].to_numpy(), minlength=size)[seen]
+    out["shortfall"] = np.bincount(s, weights=gaps[short], minlength=size)[seen]
     return out
 
 
@@ -292,3 +322,12 @@ def _unresolved(check: Evaluation | None) -> pd.DataFrame:
     left = c.loc[~c["passed"].fillna(False).to_numpy(dtype=bool), ["year", "county", "level", "status"]]
     why = check.verdicts[["year", "county", "reasons"]]
     return left.astype({"county": str}).merge(why.astype({"county": str}), how="left").reset_index(drop=True)
+
+
+# A Plan keeps its shortfalls as ``_shortfalls`` (built on demand); its data says ``shortfalls``.
+converter.register_unstructure_hook(Plan, make_dict_unstructure_fn(
+    Plan, converter, _shortfalls=override(rename="shortfalls", unstruct_hook=lambda v: frame_to_data(
+        v() if callable(v) else v))))
+converter.register_structure_hook(Plan, make_dict_structure_fn(
+    Plan, converter, _cattrs_forbid_extra_keys=True,
+    _shortfalls=override(rename="shortfalls", struct_hook=lambda d, _: frame_from_data(d))))

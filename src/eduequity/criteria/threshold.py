@@ -166,26 +166,37 @@ class SchoolThreshold(Criterion):
     def shortfalls(self, h: Holdings) -> dict[str, np.ndarray]:
         """What each school lacks of each threshold it misses (``remedy`` may ask for less: the
         k-of-n rule lets some stay at the floor)."""
-        keys, full, _, _, _ = self._gaps(h)
-        return {k: h.addition(k, np.nan_to_num(r)) for k, r in zip(keys, full) if np.nan_to_num(r).any()}
+        keys, x, by_level, level = self._values(h)
+        with np.errstate(invalid="ignore"):
+            full = np.nan_to_num(np.maximum(by_level[:, level] - x, 0.0))  # a blank cell or no threshold: 0
+        return {k: h.addition(k, r) for k, r in zip(keys, full) if r.any()}
+
+    def _values(self, h: Holdings) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """(keys, values thresholds x sections, thresholds x levels, each section's level)."""
+        g = h.groups
+        level = g.spread(g.keys["level"].cat.codes.to_numpy().astype(np.intp))
+        keys = [t.indicator for t in self.thresholds]
+        by_level = np.array([t.value.array(check_units(t, h.indicators[k].unit)) for t, k in zip(self.thresholds, keys)])
+        x = np.empty((len(keys), len(level)))
+        for row, k in zip(x, keys):  # multiplied before divided, as evaluate does
+            np.multiply(h.amounts[k], h.indicators[k].factor, out=row)
+            row /= g.students
+        return keys, x, by_level, level
 
     def _gaps(self, h: Holdings) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(keys, the rise to each threshold, the rise to its floor, where it applies, the sections
         to leave alone: passing, or with a blank cell) — thresholds by sections."""
-        g = h.groups
-        level = g.spread(g.keys["level"].cat.codes.to_numpy().astype(np.intp))
-        keys = [t.indicator for t in self.thresholds]
-        by_level = [t.value.array(check_units(t, h.indicators[k].unit)) for t, k in zip(self.thresholds, keys)]
+        keys, x, by_level, level = self._values(h)
         floor = self.floor if self.floor is not None else 0.0
-        values = [h.value(k) for k in keys]
-        passes, _ = _schools(self.min_met, values, by_level, level, floor)
-        x = np.vstack(values)
-        thr = np.vstack([b[level] for b in by_level])
-        floors = np.vstack([decimal_product(floor, b)[level] for b in by_level])
+        passes, _ = _schools(self.min_met, list(x), list(by_level), level, floor)
+        thr = by_level[:, level]
+        floors = np.array([decimal_product(floor, b) for b in by_level])[:, level]
         applies = ~np.isnan(thr)
         with np.errstate(invalid="ignore"):
-            full = np.where(applies, np.maximum(thr - x, 0.0), 0.0)
-            low = np.where(applies, np.maximum(floors - x, 0.0), 0.0)
+            full = np.maximum(thr - x, 0.0)
+            low = np.maximum(floors - x, 0.0)
+        if not applies.all():
+            full[~applies], low[~applies] = 0.0, 0.0
         return keys, full, low, applies, passes | (np.isnan(x) & applies).any(axis=0)
 
     # -- explaining ----------------------------------------------------------------------------
