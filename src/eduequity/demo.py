@@ -188,8 +188,7 @@ def run(out: Path) -> list[Path]:
                 if fmt.startswith(f"{place}.") and reg.report_formats[fmt].subject == "evaluation" and (
                         composite or "cv-table" not in fmt):
                     write(ev, fmt, f"{stem}.{fmt.split('.', 1)[1]}")
-            if needs_frame and any(c.RESOURCE for c in std.criteria):
-                _remedy_and_explain(ee, ev, stem, write)
+            _remedy_and_explain(ee, ev, stem, write)
             counts = ev.verdicts["status"].value_counts()
             summary.append([place, std.id, len(ev.verdicts)] + [int(counts.get(s, 0)) for s in
                                                                  ("met", "not met", "pending", "not assessable")])
@@ -213,7 +212,10 @@ def run(out: Path) -> list[Path]:
 
 
 def _remedy_and_explain(ee, ev, stem: str, write) -> None:
-    """What the failing counties must add (缺什么、补什么), and why the first of them failed."""
+    """What the failing counties must add (缺什么、补什么), and why the first of them failed:
+    for standards with rules on school resources."""
+    if not any(c.RESOURCE for c in ev.standard.criteria):
+        return
     plan = ee.remedy(ev)
     write(plan, "markdown", f"{stem}-remedy.md")
     write(plan, "html", f"{stem}-remedy.html")
