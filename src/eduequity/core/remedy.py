@@ -105,22 +105,53 @@ def remedy(ev: Evaluation, costs: Mapping[str, float | UnitCost] | Iterable[Unit
     read = list(dict.fromkeys(k for c in rules for k in c.indicators_read()))
     prices = None if costs is None else read_costs(costs, read + _parents(read))
     g, _, order = group(sections)
-    ordered = sections if order is None else sections.take(order).reset_index(drop=True)
-    start = {c: ordered[c].to_numpy(dtype=np.float64) for c in RESOURCES if c in ordered.columns}
-    rows = Schools.of(ordered["row"].to_numpy())
+    ordered = Ordered(sections, order)
+    start = {c: ordered.column(c) for c in RESOURCES if c in read + _parents(read) and c in sections.columns}
+    rows = Schools.of(ordered.column("row"))
     share = {c: _shares(ordered, rows, start[c]) for c in start if BY_NAME[c].split}
     h = Holdings(g, dict(start), {i.key: i for i in std.indicators}, _weights(g, start, prices))
     check_std = attrs.evolve(std, rules=tuple(rules), targets=())
     check = None
-    for _ in range(ROUNDS if rules and len(ordered) else 0):  # a standard of metric targets: nothing to add
+    for _ in range(ROUNDS if rules and len(sections) else 0):  # a standard of metric targets: nothing to add
         before = dict(h.amounts)
         for rule in rules:
             h = _added(h, _settle(rule.remedy(h), share, rows), start)
-        check = evaluate(ordered.assign(**h.amounts), check_std)
+        check = evaluate(ordered.with_amounts(h.amounts), check_std)
         if check.counties["passed"].fillna(False).all() or all(np.array_equal(before[c], h.amounts[c]) for c in before):
             break
     added = {c: h.amounts[c] - start[c] for c in start}
-    return _plan(std, ordered, g, added, share, rows, prices, check, rules)
+    return _plan(std, ordered, g, start, added, share, rows, prices, check, rules)
+
+
+@attrs.frozen
+class Ordered:
+    """The judged sections read in the groups' (year, county, level, school) order without
+    copying the frame: a column at a time, gathered by ``order`` (None: already in it)."""
+
+    frame: pd.DataFrame
+    order: np.ndarray | None
+
+    def column(self, name: str) -> np.ndarray:
+        """A numeric column in group order (never written to: additions make new arrays)."""
+        x = self.frame[name].to_numpy()
+        x = x if self.order is None else x[self.order]
+        return x if name == "row" else x.astype(np.float64, copy=False)
+
+    def take(self, name: str, positions: np.ndarray) -> Any:
+        """``name`` at ``positions`` of the group order, keeping the column's own type."""
+        at = positions if self.order is None else self.order[positions]
+        col = self.frame[name]
+        return col.to_numpy()[at] if col.dtype.kind in "iufb" else col.array.take(at)
+
+    def with_amounts(self, amounts: Mapping[str, np.ndarray]) -> pd.DataFrame:
+        """The frame, in its own order, with these columns (given in group order) in place."""
+        def back(a: np.ndarray) -> np.ndarray:
+            if self.order is None:
+                return a
+            out = np.empty_like(a)
+            out[self.order] = a
+            return out
+        return self.frame.assign(**{c: back(a) for c, a in amounts.items()})
 
 
 def _parents(columns: list[str]) -> list[str]:
@@ -168,11 +199,11 @@ class Schools:
         return out
 
 
-def _shares(ordered: pd.DataFrame, schools: Schools, amount: np.ndarray) -> np.ndarray:
+def _shares(ordered: Ordered, schools: Schools, amount: np.ndarray) -> np.ndarray:
     """Each section's share of its input row's amount (1 for a school of one section): how
     ``read_schools`` split a mixed school's whole-school amount. Where the school has none of
     it, the students' shares stand in (the split weights cannot be read back from zeros)."""
-    students = ordered["students"].to_numpy(dtype=np.float64)
+    students = ordered.column("students")
     have = np.nan_to_num(amount)
     total, pupils = schools.spread(have, np.add), schools.spread(students, np.add)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -221,12 +252,13 @@ def _added(h: Holdings, adds: Mapping[str, np.ndarray], start: Mapping[str, np.n
 
 # -- the plan's frames --------------------------------------------------------------------------
 
-def _plan(std, ordered: pd.DataFrame, g: Groups, added: Mapping[str, np.ndarray], share: Mapping[str, np.ndarray],
+def _plan(std, ordered: Ordered, g: Groups, start: Mapping[str, np.ndarray], added: Mapping[str, np.ndarray],
+          share: Mapping[str, np.ndarray],
           rows: Schools, prices: Mapping[str, UnitCost] | None, check: Evaluation | None, rules: list) -> Plan:
     """The plan's frames. Amounts are held sections x columns, so that the rows of a section come
     out together, in the sections' (year, county, level, school) order, with no sort."""
     cols = [c for c in RESOURCES if c in added]
-    amount = np.zeros((len(ordered), len(cols)))
+    amount = np.zeros((len(g.codes), len(cols)))
     for i, c in enumerate(cols):
         amount[:, i] = np.nan_to_num(added[c])
     parts = {}
@@ -240,7 +272,7 @@ def _plan(std, ordered: pd.DataFrame, g: Groups, added: Mapping[str, np.ndarray]
         if c in share:
             split[:, i] = share[c]
     schools = _long(ordered, g, cols, amount, split, "addition", parts, group=True)
-    h = Holdings(g, {c: ordered[c].to_numpy(dtype=np.float64) for c in cols}, {i.key: i for i in std.indicators}, {})
+    h = Holdings(g, dict(start), {i.key: i for i in std.indicators}, {})
     gaps = np.zeros_like(amount)
     for rule in rules:
         for c, a in _settle(rule.shortfalls(h), share, rows).items():
@@ -261,16 +293,16 @@ def _implied(cols: list[str], amount: np.ndarray) -> np.ndarray:
     return out
 
 
-def _long(ordered: pd.DataFrame, g: Groups, cols: list[str], amount: np.ndarray, split: np.ndarray, name: str,
+def _long(ordered: Ordered, g: Groups, cols: list[str], amount: np.ndarray, split: np.ndarray, name: str,
           parts: Mapping[str, np.ndarray], group: bool = False) -> pd.DataFrame:
     """One row per (section, column) with an amount > 0 (``amount``: sections x columns), and
     with ``group`` its group's number, for the county totals."""
     has = amount > 0
     sec, j = np.nonzero(has)
-    out = {k: ordered[k].array.take(sec) for k in (*KEYS[1:], "school_name") if k in ordered.columns}
+    out = {k: ordered.take(k, sec) for k in (*KEYS[1:], "school_name") if k in ordered.frame.columns}
     got = amount[has]
     return pd.DataFrame({
-        "year": ordered["year"].to_numpy()[sec], **out,
+        "year": ordered.take("year", sec), **out,
         "indicator": pd.Categorical.from_codes(j, categories=cols),
         "resource": pd.Categorical.from_codes(j, categories=[BY_NAME[c].zh for c in cols]),
         "unit": _units(cols, j),

@@ -152,14 +152,22 @@ class SchoolThreshold(Criterion):
         a blank cell are left alone: no addition can be worked out for them."""
         g = h.groups
         keys, full, low, applies, skip = self._gaps(h)
-        per_rise = np.vstack([h.price[k][g.codes] * g.students / h.indicators[k].factor for k in keys])
+        saving = full - low
+        for row, k in zip(saving, keys):  # in money, or in shares of the county's total
+            row *= h.price[k][g.codes] * g.students / h.indicators[k].factor
+        saving[~applies] = -1.0  # a threshold that does not apply is never the one left out
         n_apply = applies.sum(axis=0)
         spare = n_apply - (n_apply if self.min_met is None else np.minimum(self.min_met, n_apply))
-        # Rank thresholds by what leaving them at the floor saves; ties: the standard's order.
-        order = np.argsort(np.where(applies, -(full - low) * per_rise, 1.0), axis=0, kind="stable")
-        rank = np.empty_like(order)
-        np.put_along_axis(rank, order, np.arange(len(keys))[:, None], axis=0)
-        rise = np.where(rank < spare, low, full)
+        rise = full
+        if spare.max(initial=0) == 1:  # "6 of 7": leave out the one that saves most (first on ties)
+            best = np.argmax(saving, axis=0)
+            at = np.flatnonzero(spare == 1)
+            rise[best[at], at] = low[best[at], at]
+        elif spare.max(initial=0) > 1:  # rank them; ties: the standard's order
+            order = np.argsort(-saving, axis=0, kind="stable")
+            rank = np.empty_like(order)
+            np.put_along_axis(rank, order, np.arange(len(keys))[:, None], axis=0)
+            rise = np.where(rank < spare, low, full)
         rise[:, skip] = 0.0
         return {k: h.addition(k, r) for k, r in zip(keys, rise) if r.any()}
 
@@ -167,8 +175,7 @@ class SchoolThreshold(Criterion):
         """What each school lacks of each threshold it misses (``remedy`` may ask for less: the
         k-of-n rule lets some stay at the floor)."""
         keys, x, by_level, level = self._values(h)
-        with np.errstate(invalid="ignore"):
-            full = np.nan_to_num(np.maximum(by_level[:, level] - x, 0.0))  # a blank cell or no threshold: 0
+        full = np.fmax(by_level[:, level] - x, 0.0)  # fmax: a blank cell or no threshold gives 0
         return {k: h.addition(k, r) for k, r in zip(keys, full) if r.any()}
 
     def _values(self, h: Holdings) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
