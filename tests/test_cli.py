@@ -126,3 +126,78 @@ def test_warnings_are_printed_and_the_report_still_written(tmp_path):
     r = CliRunner().invoke(main, ["evaluate", str(data), "-s", "cn.basic-balance-2012", "--out", str(out)])
     assert r.exit_code == 0 and out.exists()
     assert "警告 warning" in r.output and "米易具" in r.output and "米易县" in r.output
+
+
+# -- the output format follows --out ---------------------------------------------------------------
+
+BASE = ["evaluate", str(EXAMPLE), "-s", "cn.basic-balance-2012"]
+
+
+def test_the_format_follows_the_suffix_of_out(tmp_path):
+    for name, check in (("r.xlsx", lambda b: b[:2] == b"PK"), ("r.html", lambda b: b.startswith(b"<!DOCTYPE html>")),
+                        ("r.json", lambda b: b.lstrip()[:1] in (b"{", b"[")), ("r.md", lambda b: b.startswith(b"#"))):
+        r = CliRunner().invoke(main, [*BASE, "--out", str(tmp_path / name)])
+        assert r.exit_code == 0, (name, r.output)
+        assert check((tmp_path / name).read_bytes()), name
+    r = CliRunner().invoke(main, [*BASE, "--out", str(tmp_path / "v.csv"), "--format", "cn.verdicts.csv"])
+    assert r.exit_code == 0 and (tmp_path / "v.csv").read_text(encoding="utf-8-sig").startswith("year,county")
+
+
+def test_a_contradiction_between_out_and_format_exits_2_and_writes_nothing(tmp_path):
+    for out, fmt in (("r.xlsx", "markdown"), ("r.md", "xlsx"), ("r.html", "cn.verdicts.csv"), ("r.csv", "json")):
+        r = CliRunner().invoke(main, [*BASE, "--out", str(tmp_path / out), "--format", fmt])
+        assert r.exit_code == 2, (out, fmt, r.output)
+        assert out in r.output and fmt in r.output and "Traceback" not in r.output
+        assert not (tmp_path / out).exists()
+    r = CliRunner().invoke(main, [*BASE, "--out", str(tmp_path / "r.csv")])
+    assert r.exit_code == 2 and "cn.verdicts.csv" in r.output and not (tmp_path / "r.csv").exists()
+
+
+def test_every_report_command_follows_the_suffix(tmp_path):
+    for cmd in (["explain", str(EXAMPLE), "-s", "cn.basic-balance-2012", "--county", "东区", "--year", "2016"],
+                ["remedy", str(EXAMPLE), "-s", "cn.quality-balance-2017"]):
+        r = CliRunner().invoke(main, [*cmd, "--out", str(tmp_path / "r.xlsx")])
+        assert r.exit_code == 0, (cmd, r.output)
+        assert (tmp_path / "r.xlsx").read_bytes()[:2] == b"PK"
+        r = CliRunner().invoke(main, [*cmd, "--out", str(tmp_path / "x.xlsx"), "--format", "html"])
+        assert r.exit_code == 2 and not (tmp_path / "x.xlsx").exists()
+    rec = tmp_path / "rec.csv"
+    pd.DataFrame({"county": ["东区"], "year": [2016]}).to_csv(rec, index=False)
+    from eduequity import registry
+
+    schedule = next(iter(registry().schedules), None)
+    if schedule is not None:
+        r = CliRunner().invoke(main, ["track", schedule, str(rec), "--out", str(tmp_path / "t.json"),
+                                      "--format", "xlsx"])
+        assert r.exit_code == 2 and not (tmp_path / "t.json").exists()
+
+
+def test_a_pdf_without_a_pdf_writer_is_a_clear_error(tmp_path):
+    from eduequity import registry
+
+    if "pdf" in registry().report_formats:
+        return  # a PDF writer is registered here
+    for args in (["--format", "pdf"], ["--out", str(tmp_path / "r.pdf")]):
+        r = CliRunner().invoke(main, [*BASE, *args])
+        assert r.exit_code == 2 and "no PDF writer is registered" in r.output, r.output
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_quiet_silences_the_summary_but_not_errors(tmp_path):
+    r = CliRunner().invoke(main, [*BASE, "--out", str(tmp_path / "r.md")])
+    assert "cn.basic-balance-2012:" in r.stderr and "wrote" in r.stderr
+    r = CliRunner().invoke(main, [*BASE, "--out", str(tmp_path / "r.md"), "--quiet"])
+    assert r.exit_code == 0 and "cn.basic-balance-2012:" not in r.stderr and "wrote" not in r.stderr
+    r = CliRunner().invoke(main, ["evaluate", str(EXAMPLE), "-s", "no.such", "--quiet"])
+    assert r.exit_code == 2 and "no.such" in r.stderr
+
+
+def test_progress_is_drawn_on_a_terminal_only(monkeypatch):
+    from eduequity.cli.shared import Steps
+
+    with Steps(quiet=True) as steps:
+        steps.step("读取 reading")
+        assert steps._progress is None
+    with Steps(quiet=False) as steps:
+        steps.step("读取 reading")
+        assert steps._progress.tasks[0].description == "读取 reading"
