@@ -201,3 +201,55 @@ def test_progress_is_drawn_on_a_terminal_only(monkeypatch):
     with Steps(quiet=False) as steps:
         steps.step("读取 reading")
         assert steps._progress.tasks[0].description == "读取 reading"
+
+
+# -- metrics made discoverable ---------------------------------------------------------------------
+
+def test_standards_show_lists_rules_sources_columns_and_metrics_with_ids_whole_at_any_width():
+    from eduequity import registry
+
+    std = registry().standard("cn.quality-balance-2017")
+    r = CliRunner().invoke(main, ["standards", "show", std.id], env={"COLUMNS": "30"})
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    for c in std.criteria:  # each id on a line of its own, whole
+        assert any(line.split() and line.split()[0] == c.id for line in lines), c.id
+    for m in std.metrics:
+        assert any(m.key in line and m.zh in line and m.kind in line for line in lines), m.key
+    assert "教督〔2017〕6号" in r.output and "confidence R" in r.output and "教学及辅助用房面积" in r.output
+    assert "小学 4.5 / 初中 5.8" in r.output  # the teaching-area thresholds per level
+    r = CliRunner().invoke(main, ["standards", "show", "cn.quality-balance-2071"])
+    assert r.exit_code == 2 and "cn.quality-balance-2071" in r.output
+
+
+def test_a_template_filled_in_is_evaluated_from_both_its_sheets(tmp_path):
+    from openpyxl import load_workbook
+
+    import eduequity as ee
+    from eduequity.core.columns import BY_NAME
+
+    book = tmp_path / "t.xlsx"
+    r = run("template", "cn.basic-balance-2012", "--out", str(book))
+    assert r.exit_code == 0, r.output
+    std = ee.registry().standard("cn.basic-balance-2012")
+    wb = load_workbook(book)
+    ws, metrics = wb["学校"], wb["指标"]
+    headers = [c.value for c in ws[1]]
+    assert {BY_NAME[k].zh for k in std.needed_columns} <= set(headers)
+    assert [c.value for c in metrics[1]][:5] == ["年份", "县（市、区）", "学段", "指标", "值"]
+    assert [row[3] for row in metrics.iter_rows(min_row=2, values_only=True)] == [m.key for m in std.metrics]
+    schools = ee.read_schools(EXAMPLE)
+    by_zh = {BY_NAME[k].zh: k for k in BY_NAME}
+    for row in schools.itertuples(index=False):
+        ws.append([getattr(row, by_zh[h]) for h in headers])
+    metrics.cell(2, 1, 2016), metrics.cell(2, 2, "东区"), metrics.cell(2, 5, 0.99)  # the first hint, filled
+    wb.save(book)
+    out = tmp_path / "r.json"
+    r = run("evaluate", str(book), "-s", std.id, "--out", str(out))
+    assert r.exit_code == 0, r.output
+    ev = ee.evaluate(ee.read_schools(book), std, metrics=book)
+    observed = ev.targets[ev.targets["value"].notna()]
+    assert list(zip(observed["year"], observed["county"], observed["metric"], strict=True)) == [
+        (2016, "东区", std.metrics[0].key)]
+    assert len(ev.verdicts) == len(ee.evaluate(schools, std).verdicts)
+    assert run("template", std.id, "--out", str(book)).exit_code == 2  # never over a file

@@ -140,13 +140,20 @@ METRIC_HEADERS = MappingProxyType({
     **{a: c for c in ("year", "county", "level") for a in (BY_NAME[c].zh, *BY_NAME[c].aliases)},
     "指标": "metric", "指标键": "metric", "值": "value", "数值": "value",
 })
+#: The column of a template's 指标 sheet that names each metric in Chinese: for people, not read.
+METRIC_NAME_HEADER = "指标名称"
 #: Yes/no metrics written as words: what a bureau types in a spreadsheet.
 YES_NO = MappingProxyType({"是": 1.0, "否": 0.0, "yes": 1.0, "no": 0.0, "有": 1.0, "无": 0.0})
 
 
 def metrics_sheet(path: Path, required: bool = False) -> pd.DataFrame | None:
-    """The ``METRICS_SHEET`` of a workbook as text cells (None when there is none and not ``required``;
-    then the first sheet when ``required``)."""
+    """The ``METRICS_SHEET`` of a workbook (None when there is none and not ``required``; then the
+    first sheet when ``required``).
+
+    A template's hint rows, a metric key with no year, county or value, are rows a
+    bureau did not fill in, not observations: they are left out, as is the
+    ``METRIC_NAME_HEADER`` column that names each key in Chinese.
+    """
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
@@ -160,7 +167,10 @@ def metrics_sheet(path: Path, required: bool = False) -> pd.DataFrame | None:
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ("year", "county", "metric", "value")})
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    return pd.DataFrame([list(r) for r in rows[1:]], columns=header, dtype=object)
+    df = pd.DataFrame([list(r) for r in rows[1:]], columns=header, dtype=object)
+    df = df.drop(columns=[c for c in df.columns if c == METRIC_NAME_HEADER])
+    given = [c for c in df.columns if METRIC_HEADERS.get(c, c) in ("year", "county", "value")]
+    return df[~df[given].map(_is_blank).all(axis=1)] if given else df
 
 
 def _metrics_frame(source: object) -> tuple[pd.DataFrame, str]:
