@@ -216,3 +216,7 @@ def test_a_county_gets_one_reason_naming_every_unobserved_and_every_pending_targ
     assert f"无观测值 no observation ({std.id}): " + ", ".join(sorted(short[t.id] for t in rest)) in east
     assert f"无观测值 no observation ({std.id}): " + ", ".join(sorted(short.values())) in west
     assert sum("无观测值" in r for r in west) == 1 and not any("未到期" in r for r in west)
+    # and the metrics to supply, by the key a metrics file uses and its Chinese name
+    supply = [r for r in east if r.startswith("需补充指标 supply metrics: ")]
+    assert supply == ["需补充指标 supply metrics: " + ", ".join(sorted(f"{t.metric}（{std.metric_map[t.metric].zh}）"
+                                                               for t in rest))]

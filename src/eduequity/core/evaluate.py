@@ -70,7 +70,8 @@ def evaluate(
     return Evaluation(
         standard=std,
         counties=results.counties(ctx.groups, outcomes, states),
-        verdicts=verdicts.combine(ctx.groups, outcomes, deciding, evidence.criteria(states)),
+        verdicts=verdicts.combine(ctx.groups, outcomes, deciding, evidence.criteria(states),
+                                  {m.key: m.zh for m in std.metrics}),
         indicators=results.indicators(ctx, outcomes),
         schools=functools.partial(results.schools, [o.schools for o in outcomes if o.schools is not None]),
         targets=targets,
