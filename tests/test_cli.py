@@ -193,8 +193,14 @@ def test_quiet_silences_the_summary_but_not_errors(tmp_path):
 
 
 def test_progress_is_drawn_on_a_terminal_only(monkeypatch):
+    from rich.console import Console
+
     from eduequity.cli.shared import Steps
 
+    with Steps(quiet=False) as steps:  # stderr is captured here: no display
+        steps.step("读取 reading")
+        assert steps._progress is None
+    monkeypatch.setattr(Console, "is_terminal", property(lambda self: True))
     with Steps(quiet=True) as steps:
         steps.step("读取 reading")
         assert steps._progress is None

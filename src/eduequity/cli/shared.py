@@ -143,7 +143,7 @@ def report_format(fmt: str | None, out: Path | None) -> str:
     writer = formats[fmt].writer
     if want is not None and writer != want:
         hint = f"one of the CSV formats ({csvs})" if want == "csv" else f"--format {want}"
-        raise ValueError(f"--out {str(out)!r} names a {want} file but --format {fmt!r} writes {writer}: "
+        raise ValueError(f"--out {str(out)!r} asks for {want} (its suffix) but --format {fmt!r} writes {writer}: "
                          f"give an --out ending in the format's suffix, or {hint}")
     return fmt
 
@@ -186,8 +186,11 @@ class Steps:
             from rich.console import Console
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+            console = Console(stderr=True)
+            if not console.is_terminal:  # piped or captured: no display, not even a blank line
+                return self
             self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                      console=Console(stderr=True), transient=True)
+                                      console=console, transient=True)
             self._progress.start()
             self._task = self._progress.add_task("", total=None)
         return self
