@@ -166,6 +166,19 @@ def test_metrics_with_chinese_headers_and_yes_no_words_read_as_the_english_ones(
     pd.testing.assert_frame_equal(read_metrics(tmp_path / "m.xlsx", KNOWN), got)
 
 
+def test_a_template_hint_row_is_skipped_and_the_other_rows_keep_their_numbers():
+    df = pd.DataFrame({"年份": [None, None, 2020], "县（市、区）": [None, "", "甲县"], "指标": ["flag", "share", "share"],
+                       "值": [None, None, 96.5]})
+    with pytest.raises(ee.InputError) as info:
+        read_metrics(df, KNOWN)
+    assert [(p.row, p.column, p.value) for p in info.value.problems] == [(2, "value", 96.5)]
+    assert read_metrics(df.iloc[:2], KNOWN).empty
+    half = df.assign(年份=[2020, None, 2020], 值=[None, None, 0.5])  # a year given: filled in, so incomplete
+    with pytest.raises(ee.InputError) as info:
+        read_metrics(half, KNOWN)
+    assert {(p.row, p.column) for p in info.value.problems} == {(0, "value"), (0, "county")}
+
+
 def test_yes_no_words_are_only_read_for_yes_no_metrics():
     df = pd.DataFrame({"year": [2020], "county": ["甲县"], "metric": ["share"], "value": ["是"]})
     with pytest.raises(ee.InputError) as info:

@@ -150,9 +150,8 @@ def metrics_sheet(path: Path, required: bool = False) -> pd.DataFrame | None:
     """The ``METRICS_SHEET`` of a workbook (None when there is none and not ``required``; then the
     first sheet when ``required``).
 
-    A template's hint rows, a metric key with no year, county or value, are rows a
-    bureau did not fill in, not observations: they are left out, as is the
-    ``METRIC_NAME_HEADER`` column that names each key in Chinese.
+    The ``METRIC_NAME_HEADER`` column, which names each key in Chinese for people,
+    is left out; a template's unfilled hint rows are left to ``read_metrics``.
     """
     from openpyxl import load_workbook
 
@@ -161,16 +160,16 @@ def metrics_sheet(path: Path, required: bool = False) -> pd.DataFrame | None:
         if METRICS_SHEET not in wb.sheetnames and not required:
             return None
         ws = wb[METRICS_SHEET] if METRICS_SHEET in wb.sheetnames else wb.worksheets[0]
-        rows = [r for r in ws.iter_rows(values_only=True) if any(not _is_blank(v) for v in r)]
+        rows = list(ws.iter_rows(values_only=True))
     finally:
         wb.close()
+    while rows and all(_is_blank(v) for v in rows[0]):  # blank rows above the header
+        rows = rows[1:]
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ("year", "county", "metric", "value")})
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     df = pd.DataFrame([list(r) for r in rows[1:]], columns=header, dtype=object)
-    df = df.drop(columns=[c for c in df.columns if c == METRIC_NAME_HEADER])
-    given = [c for c in df.columns if METRIC_HEADERS.get(c, c) in ("year", "county", "value")]
-    return df[~df[given].map(_is_blank).all(axis=1)] if given else df
+    return df.drop(columns=[c for c in df.columns if c == METRIC_NAME_HEADER])
 
 
 def _metrics_frame(source: object) -> tuple[pd.DataFrame, str]:
@@ -230,6 +229,9 @@ def read_metrics(source: pd.DataFrame | str | Path | None, known: dict[str, Metr
     key outside both is a misspelling (an error naming the closest key), since a
     misspelt observation silently left out turns a verdict into "not assessable".
     Keys another standard knows are kept: one metrics file may serve several.
+    A row with a metric key and no year, county or value is a template's hint
+    not filled in (``eduequity template``): skipped, as a blank row is, while the
+    other rows keep their numbers.
     """
     if source is None:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
@@ -239,10 +241,13 @@ def read_metrics(source: pd.DataFrame | str | Path | None, known: dict[str, Metr
     df = t.df
     year, blank, bad = years_of(df["year"])
     t.bad(blank | bad, "year", YEAR_EXPECTED)
+    hint = blank.copy()
     value, blank, bad = numbers_of(_yes_no(df, known or {}))
     t.bad(blank | bad, "value", "a finite number (a share as a fraction, yes/no as 1 or 0, or 是/否)")
+    hint &= blank
     county, blank, bad = texts_of(df["county"])
     t.bad(blank | bad, "county", "a county name or a jurisdiction id (text)")
+    hint &= blank  # a key with no year, county or value: a template's hint row, not filled in
     metric, blank, bad = texts_of(df["metric"])
     t.bad(blank | bad, "metric", "a metric key (text)")
     for key, expected in _unknown_keys(metric, known or {}, elsewhere).items():
@@ -255,9 +260,11 @@ def read_metrics(source: pd.DataFrame | str | Path | None, known: dict[str, Metr
     value = pd.Series(value, index=df.index)
     _check_kinds(t, metric, value, known or {})
     out = pd.DataFrame({"year": year, "county": county, "level": level, "metric": metric, "value": value})
-    t.bad(out.duplicated(["year", "county", "level", "metric"], keep=False).to_numpy(), "metric",
+    t.bad(out.duplicated(["year", "county", "level", "metric"], keep=False).to_numpy() & ~hint, "metric",
           "one observation per (year, county, level, metric)", out["metric"])
+    t.problems = [p for p in t.problems if p.row is None or not hint[p.row]]
     t.raise_any()
+    out = out[~hint].reset_index(drop=True)
     out["year"] = out["year"].astype("int64")
     return out
 
