@@ -20,11 +20,12 @@ import re
 import unicodedata
 from typing import Any
 
+import pandas as pd
+
 from ..core import units
 from ..core.errors import Problem
 from .files import Raw
 from .headers import match_header
-from .observations import numbers_of
 
 #: The label cell of a units row (单位, 计量单位, 单位：).
 _UNITS_LABEL = re.compile(r"^(?:计量)?单位\s*[:：]?$")
@@ -58,11 +59,28 @@ def _row(raw: Raw, i: int) -> list[Any]:
     return [c.iat[i] for c in raw.columns]
 
 
-def _has_number(cells: list[Any]) -> bool:
-    import pandas as pd
+def _blank(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) or (
+        isinstance(v, str) and not v.strip())
 
-    _, blank, bad = numbers_of(pd.Series(cells, dtype=object))
-    return bool((~blank & ~bad).any())
+
+def _not_text(cells: list[Any]) -> bool:
+    """Whether a cell holds a number, a date or any other non-text value: such a row is data."""
+    return any(not _blank(v) and not isinstance(v, str) for v in cells)
+
+
+def _has_number(cells: list[Any]) -> bool:
+    """Whether a cell is a number, or text that reads as one ("1,234", full-width digits)."""
+    if _not_text(cells):
+        return True
+    for v in cells:
+        if isinstance(v, str):
+            try:
+                float(unicodedata.normalize("NFKC", v).strip().replace(",", ""))
+                return True
+            except ValueError:
+                continue
+    return False
 
 
 def _units_row(raw: Raw) -> list[str | None] | None:
@@ -78,8 +96,6 @@ def _units_row(raw: Raw) -> list[str | None] | None:
     found: list[str | None] = []
     for v in cells:
         text = _text(v)
-        if v is not None and not isinstance(v, str) and v == v:
-            return None  # a date, a boolean: not a unit
         if not text or _UNITS_LABEL.match(text):
             found.append(None)
             continue
@@ -115,13 +131,11 @@ def _trailing(raw: Raw, first: int) -> int:
     while n > first:
         cells = _row(raw, n - 1)
         texts = [t for t in (_text(v) for v in cells) if t]
-        blank = all(v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
-                    for v in cells)
-        if blank:
+        if all(_blank(v) for v in cells):
             n -= 1
             continue
-        if _has_number(cells) or any(v is not None and not isinstance(v, str) and v == v for v in cells):
-            break  # a number (or a date) is data: read, never skipped
+        if _has_number(cells):
+            break  # a number (or a date, or any value not text) is data: read, never skipped
         if not (_SIGNATURE.match(texts[0]) or _NOTE.match(texts[0])):
             break
         n -= 1
