@@ -143,8 +143,10 @@ def _trailing(raw: Raw, first: int) -> int:
 
 
 def bureau_rows(raw: Raw) -> Raw:
-    """``raw`` without its units row (its units moved into the headers) and trailing signature and
-    note rows. A frame ``read_schools`` returned is left as it is."""
+    """``raw`` without its units row (its units kept in ``Raw.units`` for the columns whose headers
+    have none) and its trailing signature and note rows. A frame ``read_schools`` returned is
+    left as it is. Line numbers still name the sheet's rows (``line_offset`` moves past the
+    units row)."""
     if raw.row is not None or raw.n == 0:
         return raw
     found = _units_row(raw)
