@@ -259,3 +259,10 @@ def test_a_template_filled_in_is_evaluated_from_both_its_sheets(tmp_path):
         (2016, "东区", std.metrics[0].key)]
     assert len(ev.verdicts) == len(ee.evaluate(schools, std).verdicts)
     assert run("template", std.id, "--out", str(book)).exit_code == 2  # never over a file
+
+
+def test_a_metrics_file_that_is_not_a_workbook_exits_2(tmp_path):
+    bad = tmp_path / "m.xlsx"
+    bad.write_bytes(b"not a zip")
+    r = CliRunner().invoke(main, [*BASE, "--metrics", str(bad)])
+    assert r.exit_code == 2 and "m.xlsx" in r.output and "readable .xlsx" in r.output and "Traceback" not in r.output

@@ -155,12 +155,17 @@ def metrics_sheet(path: Path, required: bool = False) -> pd.DataFrame | None:
     """
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True, data_only=True)
+    from .files import _check_archive, _sheet_rows, _unreadable
+
+    _check_archive(path, str(path))  # the bounds read_schools holds a workbook to, before it is opened
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # not a workbook, or a damaged one: openpyxl raises many kinds
+        raise _unreadable(str(path), f"{type(exc).__name__}: {exc}", "a readable .xlsx workbook") from exc
     try:
         if METRICS_SHEET not in wb.sheetnames and not required:
             return None
-        ws = wb[METRICS_SHEET] if METRICS_SHEET in wb.sheetnames else wb.worksheets[0]
-        rows = list(ws.iter_rows(values_only=True))
+        rows = _sheet_rows(wb[METRICS_SHEET] if METRICS_SHEET in wb.sheetnames else wb.worksheets[0], str(path))
     finally:
         wb.close()
     while rows and all(_is_blank(v) for v in rows[0]):  # blank rows above the header
