@@ -126,3 +126,143 @@ def test_warnings_are_printed_and_the_report_still_written(tmp_path):
     r = CliRunner().invoke(main, ["evaluate", str(data), "-s", "cn.basic-balance-2012", "--out", str(out)])
     assert r.exit_code == 0 and out.exists()
     assert "警告 warning" in r.output and "米易具" in r.output and "米易县" in r.output
+
+
+# -- the output format follows --out ---------------------------------------------------------------
+
+BASE = ["evaluate", str(EXAMPLE), "-s", "cn.basic-balance-2012"]
+
+
+def test_the_format_follows_the_suffix_of_out(tmp_path):
+    for name, check in (("r.xlsx", lambda b: b[:2] == b"PK"), ("r.html", lambda b: b.startswith(b"<!DOCTYPE html>")),
+                        ("r.json", lambda b: b.lstrip()[:1] in (b"{", b"[")), ("r.md", lambda b: b.startswith(b"#"))):
+        r = CliRunner().invoke(main, [*BASE, "--out", str(tmp_path / name)])
+        assert r.exit_code == 0, (name, r.output)
+        assert check((tmp_path / name).read_bytes()), name
+    r = CliRunner().invoke(main, [*BASE, "--out", str(tmp_path / "v.csv"), "--format", "cn.verdicts.csv"])
+    assert r.exit_code == 0 and (tmp_path / "v.csv").read_text(encoding="utf-8-sig").startswith("year,county")
+
+
+def test_a_contradiction_between_out_and_format_exits_2_and_writes_nothing(tmp_path):
+    for out, fmt in (("r.xlsx", "markdown"), ("r.md", "xlsx"), ("r.html", "cn.verdicts.csv"), ("r.csv", "json")):
+        r = CliRunner().invoke(main, [*BASE, "--out", str(tmp_path / out), "--format", fmt])
+        assert r.exit_code == 2, (out, fmt, r.output)
+        assert out in r.output and fmt in r.output and "Traceback" not in r.output
+        assert not (tmp_path / out).exists()
+    r = CliRunner().invoke(main, [*BASE, "--out", str(tmp_path / "r.csv")])
+    assert r.exit_code == 2 and "cn.verdicts.csv" in r.output and not (tmp_path / "r.csv").exists()
+
+
+def test_every_report_command_follows_the_suffix(tmp_path):
+    for cmd in (["explain", str(EXAMPLE), "-s", "cn.basic-balance-2012", "--county", "东区", "--year", "2016"],
+                ["remedy", str(EXAMPLE), "-s", "cn.quality-balance-2017"]):
+        r = CliRunner().invoke(main, [*cmd, "--out", str(tmp_path / "r.xlsx")])
+        assert r.exit_code == 0, (cmd, r.output)
+        assert (tmp_path / "r.xlsx").read_bytes()[:2] == b"PK"
+        r = CliRunner().invoke(main, [*cmd, "--out", str(tmp_path / "x.xlsx"), "--format", "html"])
+        assert r.exit_code == 2 and not (tmp_path / "x.xlsx").exists()
+    rec = tmp_path / "rec.csv"
+    pd.DataFrame({"county": ["东区"], "year": [2016]}).to_csv(rec, index=False)
+    from eduequity import registry
+
+    schedule = next(iter(registry().schedules), None)
+    if schedule is not None:
+        r = CliRunner().invoke(main, ["track", schedule, str(rec), "--out", str(tmp_path / "t.json"),
+                                      "--format", "xlsx"])
+        assert r.exit_code == 2 and not (tmp_path / "t.json").exists()
+
+
+def test_a_pdf_without_a_pdf_writer_is_a_clear_error(tmp_path):
+    from eduequity import registry
+
+    if "pdf" in registry().report_formats:
+        return  # a PDF writer is registered here
+    for args in (["--format", "pdf"], ["--out", str(tmp_path / "r.pdf")]):
+        r = CliRunner().invoke(main, [*BASE, *args])
+        assert r.exit_code == 2 and "no PDF writer is registered" in r.output, r.output
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_quiet_silences_the_summary_but_not_errors(tmp_path):
+    r = CliRunner().invoke(main, [*BASE, "--out", str(tmp_path / "r.md")])
+    assert "cn.basic-balance-2012:" in r.stderr and "wrote" in r.stderr
+    r = CliRunner().invoke(main, [*BASE, "--out", str(tmp_path / "r.md"), "--quiet"])
+    assert r.exit_code == 0 and "cn.basic-balance-2012:" not in r.stderr and "wrote" not in r.stderr
+    r = CliRunner().invoke(main, ["evaluate", str(EXAMPLE), "-s", "no.such", "--quiet"])
+    assert r.exit_code == 2 and "no.such" in r.stderr
+
+
+def test_progress_is_drawn_on_a_terminal_only(monkeypatch):
+    from rich.console import Console
+
+    from eduequity.cli.shared import Steps
+
+    with Steps(quiet=False) as steps:  # stderr is captured here: no display
+        steps.step("读取 reading")
+        assert steps._progress is None
+    monkeypatch.setattr(Console, "is_terminal", property(lambda self: True))
+    with Steps(quiet=True) as steps:
+        steps.step("读取 reading")
+        assert steps._progress is None
+    with Steps(quiet=False) as steps:
+        steps.step("读取 reading")
+        assert steps._progress.tasks[0].description == "读取 reading"
+
+
+# -- metrics made discoverable ---------------------------------------------------------------------
+
+def test_standards_show_lists_rules_sources_columns_and_metrics_with_ids_whole_at_any_width():
+    from eduequity import registry
+
+    std = registry().standard("cn.quality-balance-2017")
+    r = CliRunner().invoke(main, ["standards", "show", std.id], env={"COLUMNS": "30"})
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    for c in std.criteria:  # each id on a line of its own, whole
+        assert any(line.split() and line.split()[0] == c.id for line in lines), c.id
+    for m in std.metrics:
+        assert any(m.key in line and m.zh in line and m.kind in line for line in lines), m.key
+    assert "教督〔2017〕6号" in r.output and "confidence R" in r.output and "教学及辅助用房面积" in r.output
+    assert "小学 4.5 / 初中 5.8" in r.output  # the teaching-area thresholds per level
+    r = CliRunner().invoke(main, ["standards", "show", "cn.quality-balance-2071"])
+    assert r.exit_code == 2 and "cn.quality-balance-2071" in r.output
+
+
+def test_a_template_filled_in_is_evaluated_from_both_its_sheets(tmp_path):
+    from openpyxl import load_workbook
+
+    import eduequity as ee
+    from eduequity.core.columns import BY_NAME
+
+    book = tmp_path / "t.xlsx"
+    r = run("template", "cn.basic-balance-2012", "--out", str(book))
+    assert r.exit_code == 0, r.output
+    std = ee.registry().standard("cn.basic-balance-2012")
+    wb = load_workbook(book)
+    ws, metrics = wb["学校"], wb["指标"]
+    headers = [c.value for c in ws[1]]
+    assert {BY_NAME[k].zh for k in std.needed_columns} <= set(headers)
+    assert [c.value for c in metrics[1]][:5] == ["年份", "县（市、区）", "学段", "指标", "值"]
+    assert [row[3] for row in metrics.iter_rows(min_row=2, values_only=True)] == [m.key for m in std.metrics]
+    schools = ee.read_schools(EXAMPLE)
+    by_zh = {BY_NAME[k].zh: k for k in BY_NAME}
+    for row in schools.itertuples(index=False):
+        ws.append([getattr(row, by_zh[h]) for h in headers])
+    metrics.cell(2, 1, 2016), metrics.cell(2, 2, "东区"), metrics.cell(2, 5, 0.99)  # the first hint, filled
+    wb.save(book)
+    out = tmp_path / "r.json"
+    r = run("evaluate", str(book), "-s", std.id, "--out", str(out))
+    assert r.exit_code == 0, r.output
+    ev = ee.evaluate(ee.read_schools(book), std, metrics=book)
+    observed = ev.targets[ev.targets["value"].notna()]
+    assert list(zip(observed["year"], observed["county"], observed["metric"], strict=True)) == [
+        (2016, "东区", std.metrics[0].key)]
+    assert len(ev.verdicts) == len(ee.evaluate(schools, std).verdicts)
+    assert run("template", std.id, "--out", str(book)).exit_code == 2  # never over a file
+
+
+def test_a_metrics_file_that_is_not_a_workbook_exits_2(tmp_path):
+    bad = tmp_path / "m.xlsx"
+    bad.write_bytes(b"not a zip")
+    r = CliRunner().invoke(main, [*BASE, "--metrics", str(bad)])
+    assert r.exit_code == 2 and "m.xlsx" in r.output and "readable .xlsx" in r.output and "Traceback" not in r.output

@@ -1142,3 +1142,46 @@ def test_nine_year_split_preserves_totals(rows):
         assert sums.loc[i, "teaching_area"] == pytest.approx(area, rel=1e-9, abs=0)
     students = out.groupby("row")["students"].sum()
     assert students.tolist() == [float(a + b) for a, b, _, _ in rows]
+
+
+# --------------------------------------------------------------------------- bureau sheets
+
+_BUREAU_HEADER = "年份,县（市、区）,学校标识码,学段,在校生数,教学仪器设备值,教学及辅助用房面积 [㎡]\n"
+_BUREAU_ROWS = "2015,东区,A1,小学,400,12.5,2000\n2015,东区,A2,初中,300,8,1800\n"
+
+
+def test_a_units_row_signature_and_notes_are_not_data_and_the_units_apply(tmp_path):
+    path = tmp_path / "bureau.csv"
+    path.write_text(_BUREAU_HEADER + "单位,,,,人,万元,㎡\n" + _BUREAU_ROWS
+                    + ",,,,,,\n填表人：张三,审核人：李四,,,,,\n注：数据截至12月31日,,,,,,\n说明：民办学校未列入,,,,,,\n",
+                    encoding="utf-8")
+    out = read_schools(path)
+    assert list(out["school_id"]) == ["A1", "A2"]
+    assert list(out["equipment_value"]) == [125000.0, 80000.0]  # 万元 from the units row
+    assert list(out["teaching_area"]) == [2000.0, 1800.0]
+    book = tmp_path / "bureau.xlsx"
+    pd.read_csv(path, dtype=str, header=None, keep_default_na=False).to_excel(book, header=False, index=False)
+    pd.testing.assert_frame_equal(read_schools(book).drop(columns="row"), out.drop(columns="row"))
+
+
+def test_after_a_units_row_problems_still_name_the_line(tmp_path):
+    err = csv_error(tmp_path / "b.csv", _BUREAU_HEADER + "单位,,,,人,万元,㎡\n2015,东区,A1,小学,-4,12.5,2000\n")
+    assert [(p.row, p.column) for p in err.problems] == [(0, "在校生数")] and "(line 3)" in str(err)
+
+
+def test_a_units_row_contradicting_a_header_unit_is_an_error(tmp_path):
+    err = csv_error(tmp_path / "b.csv", _BUREAU_HEADER + ",,,,,万元,亩\n" + _BUREAU_ROWS)
+    [p] = err.problems
+    assert p.column == "教学及辅助用房面积 [㎡]" and p.value == "亩" and "the header says 'm2'" in p.expected
+
+
+def test_a_row_with_a_school_id_and_numbers_is_data_whatever_is_around_it(tmp_path):
+    # a signature row above a real school: the school is read, so the signature row is reported, not skipped
+    err = csv_error(tmp_path / "b.csv", _BUREAU_HEADER + _BUREAU_ROWS + "填表人：张三,,,,,,\n2015,东区,A3,小学,200,3,900\n")
+    assert {p.row for p in err.problems} == {2}
+    # a "note" holding numbers is data too, and its bad cells are named
+    err = csv_error(tmp_path / "c.csv", _BUREAU_HEADER + _BUREAU_ROWS + "注：,东区,A3,小学,200,3,900\n")
+    assert [(p.row, p.column, p.value) for p in err.problems] == [(2, "年份", "注：")]
+    # a first row with a number in it is not a units row
+    err = csv_error(tmp_path / "d.csv", _BUREAU_HEADER + "单位,,,,人,10,㎡\n" + _BUREAU_ROWS)
+    assert {p.row for p in err.problems} == {0}

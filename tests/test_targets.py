@@ -152,6 +152,61 @@ def test_duplicate_observations_are_rejected():
         read_metrics(df)
 
 
+def test_metrics_with_chinese_headers_and_yes_no_words_read_as_the_english_ones(tmp_path):
+    zh = pd.DataFrame({"年份": [2020, 2020, 2020], "县（市、区）": ["甲县", "甲县", "乙县"], "学段": ["小学", "", ""],
+                       "指标": ["share", "flag", "flag"], "值": ["0.9", "是", "否"]})
+    got = read_metrics(zh, KNOWN)
+    assert list(got["value"]) == [0.9, 1.0, 0.0] and list(got["level"].fillna("-")) == ["primary", "-", "-"]
+    en = read_metrics(zh.set_axis(["year", "county", "level", "metric", "value"], axis=1).assign(
+        value=[0.9, 1, 0]), KNOWN)
+    pd.testing.assert_frame_equal(got, en)
+    zh.to_csv(tmp_path / "m.csv", index=False)
+    pd.testing.assert_frame_equal(read_metrics(tmp_path / "m.csv", KNOWN), got)
+    zh.to_excel(tmp_path / "m.xlsx", index=False, sheet_name="指标")
+    pd.testing.assert_frame_equal(read_metrics(tmp_path / "m.xlsx", KNOWN), got)
+
+
+def test_a_template_hint_row_is_skipped_and_the_other_rows_keep_their_numbers():
+    df = pd.DataFrame({"年份": [None, None, 2020], "县（市、区）": [None, "", "甲县"], "指标": ["flag", "share", "share"],
+                       "值": [None, None, 96.5]})
+    with pytest.raises(ee.InputError) as info:
+        read_metrics(df, KNOWN)
+    assert [(p.row, p.column, p.value) for p in info.value.problems] == [(2, "value", 96.5)]
+    assert read_metrics(df.iloc[:2], KNOWN).empty
+    half = df.assign(年份=[2020, None, 2020], 值=[None, None, 0.5])  # a year given: filled in, so incomplete
+    with pytest.raises(ee.InputError) as info:
+        read_metrics(half, KNOWN)
+    assert {(p.row, p.column) for p in info.value.problems} == {(0, "value"), (0, "county")}
+
+
+def test_yes_no_words_are_only_read_for_yes_no_metrics():
+    df = pd.DataFrame({"year": [2020], "county": ["甲县"], "metric": ["share"], "value": ["是"]})
+    with pytest.raises(ee.InputError) as info:
+        read_metrics(df, KNOWN)
+    assert [(p.row, p.column, p.value) for p in info.value.problems] == [(0, "value", "是")]
+
+
+def test_a_metric_column_given_in_english_and_in_chinese_is_an_error():
+    df = pd.DataFrame({"year": [2020], "年份": [2020], "county": ["甲县"], "metric": ["share"], "value": [0.5]})
+    with pytest.raises(ee.InputError, match="not both"):
+        read_metrics(df, KNOWN)
+
+
+def test_a_misspelt_metric_key_is_an_error_naming_the_closest_and_another_standards_key_is_kept():
+    std = ee.registry().standard("cn.basic-balance-2012")
+    df = pd.DataFrame({"year": [2020, 2020, 2020], "county": ["东区", "东区", "东区"],
+                       "metric": ["public_satisfactoin", "public_satisfaction", "largest_class_size"],
+                       "value": [0.9, 0.9, 40]})
+    with pytest.raises(ee.InputError) as info:
+        ee.evaluate(None, std, metrics=df)
+    [p] = info.value.problems
+    assert (p.row, p.column, p.value) == (0, "metric", "public_satisfactoin")
+    assert "did you mean 'public_satisfaction'" in p.expected
+    # largest_class_size is cn.quality-balance-2017's: kept for it, not an error here
+    ev = ee.evaluate(None, std, metrics=df.iloc[1:])
+    assert "public_satisfaction" in set(ev.targets["metric"])
+
+
 def test_a_county_gets_one_reason_naming_every_unobserved_and_every_pending_target():
     import attrs
 
@@ -174,3 +229,7 @@ def test_a_county_gets_one_reason_naming_every_unobserved_and_every_pending_targ
     assert f"无观测值 no observation ({std.id}): " + ", ".join(sorted(short[t.id] for t in rest)) in east
     assert f"无观测值 no observation ({std.id}): " + ", ".join(sorted(short.values())) in west
     assert sum("无观测值" in r for r in west) == 1 and not any("未到期" in r for r in west)
+    # and the metrics to supply, by the key a metrics file uses and its Chinese name
+    supply = [r for r in east if r.startswith("需补充指标 supply metrics: ")]
+    assert supply == ["需补充指标 supply metrics: " + ", ".join(sorted(f"{t.metric}（{std.metric_map[t.metric].zh}）"
+                                                               for t in rest))]

@@ -199,6 +199,13 @@ def run(out: Path) -> list[Path]:
                     if fmt.startswith(f"{place}.") and reg.report_formats[fmt].subject == "track":
                         write(result, fmt, f"{sid}.{fmt.split('.', 1)[1]}")
                 write(result, "html", f"{sid}.html")
+    _print_summary(console, summary)
+    console.print(f"wrote {len(written)} reports to {out}/")
+    return written
+
+
+def _print_summary(console, summary: list[list]) -> None:
+    """The demo's table of statuses per data set and standard, so a reader sees the verdicts at once."""
     from rich.table import Table
 
     table = Table(title="eduequity demo — SYNTHETIC data, real standards")
@@ -207,8 +214,6 @@ def run(out: Path) -> list[Path]:
     for row in summary:
         table.add_row(*[str(v) for v in row])
     console.print(table)
-    console.print(f"wrote {len(written)} reports to {out}/")
-    return written
 
 
 def _remedy_and_explain(ee, ev, stem: str, write) -> None:

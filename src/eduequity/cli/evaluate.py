@@ -6,30 +6,31 @@ from pathlib import Path
 
 import click
 
-from .shared import emit, evaluated, guard, not_an_input, warn
+from .shared import Steps, emit, evaluated, guard, not_an_input, report_format, report_options, warn
 
 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--standard", "-s", required=True, help="Standard id, e.g. cn.basic-balance-2012.")
-@click.option("--metrics", type=click.Path(path_type=Path), help="CSV of year, county, metric, value[, level].")
+@click.option("--metrics", type=click.Path(path_type=Path),
+              help="CSV or XLSX of year, county, metric, value[, level] (or 年份, 县（市、区）, 指标, 值[, 学段]); "
+                   "default the 指标 sheet of an XLSX FILE made by `eduequity template`.")
 @click.option("--recognitions", type=click.Path(path_type=Path), help="CSV of county, year[, kind].")
-@click.option("--format", "fmt", default="markdown", show_default=True,
-              help="Report format id: markdown, html, xlsx, json, cn.indicators.csv, cn.verdicts.csv, "
-                   "cn.cv-table.csv, or a plugin's (see `eduequity formats`).")
-@click.option("--out", type=click.Path(path_type=Path), help="Write the report here instead of printing it.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Report headers: zh (Chinese) or en (the library's names); default the format's own (zh, or en for CSV).")
+@report_options("markdown, html, xlsx, json, cn.indicators.csv, cn.verdicts.csv, cn.cv-table.csv, or a plugin's")
 @guard
-def evaluate(file: Path, standard: str, metrics: Path | None, recognitions: Path | None, fmt: str,
-             out: Path | None, lang: str | None) -> None:
+def evaluate(file: Path, standard: str, metrics: Path | None, recognitions: Path | None, fmt: str | None,
+             out: Path | None, lang: str | None, quiet: bool) -> None:
     """Evaluate FILE (CSV, XLSX or Parquet of school sections) against a standard."""
     import eduequity as ee
 
     not_an_input(out, file, metrics, recognitions)
-    ev = evaluated(file, standard, metrics, recognitions)
-    emit(ee.render(ev, fmt, lang=lang), out)
+    fmt = report_format(fmt, out)
+    with Steps(quiet) as steps:
+        ev = evaluated(file, standard, metrics, recognitions, steps)
+        steps.step(f"写出 writing {fmt}")
+        data = ee.render(ev, fmt, lang=lang)
+    emit(data, out, quiet)
     warn(ev.warnings)
     counts = ev.verdicts["status"].value_counts()
-    click.echo(f"{ev.standard.id}: {len(ev.verdicts)} county-years — "
-               + ", ".join(f"{k} {n}" for k, n in counts.items() if n), err=True)
+    steps.say(f"{ev.standard.id}: {len(ev.verdicts)} county-years — "
+              + ", ".join(f"{k} {n}" for k, n in counts.items() if n))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .shared import emit, evaluated, guard, not_an_input, warn
+from .shared import Steps, emit, evaluated, guard, not_an_input, report_format, report_options, warn
 
 
 @click.command()
@@ -15,23 +15,25 @@ from .shared import emit, evaluated, guard, not_an_input, warn
 @click.option("--costs", type=click.Path(path_type=Path),
               help="CSV of column, yuan[, unit, recurring]: yuan per unit of each resource; without, the plan "
                    "weighs each addition by its share of the county's total.")
-@click.option("--format", "fmt", default="markdown", show_default=True, help="Report format id: markdown, html, xlsx, json.")
-@click.option("--out", type=click.Path(path_type=Path), help="Write the report here instead of printing it.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Report headers: zh (Chinese) or en (the library's names); default the format's own.")
+@report_options("markdown, html, xlsx, json")
 @guard
-def remedy(file: Path, standard: str, costs: Path | None, fmt: str, out: Path | None, lang: str | None) -> None:
+def remedy(file: Path, standard: str, costs: Path | None, fmt: str | None, out: Path | None, lang: str | None,
+           quiet: bool) -> None:
     """The least additions that bring every school of FILE over the thresholds and every CV under its limit."""
     import pandas as pd
 
     import eduequity as ee
 
     not_an_input(out, file, costs)
-    ev = evaluated(file, standard, None, None)
-    plan = ee.remedy(ev, costs=pd.read_csv(costs, encoding="utf-8-sig") if costs else None)
-    emit(ee.render(plan, fmt, lang=lang), out)
+    fmt = report_format(fmt, out)
+    with Steps(quiet) as steps:
+        ev = evaluated(file, standard, None, None, steps)
+        steps.step("规划 planning the additions")
+        plan = ee.remedy(ev, costs=pd.read_csv(costs, encoding="utf-8-sig") if costs else None)
+        data = ee.render(plan, fmt, lang=lang)
+    emit(data, out, quiet)
     warn(ev.warnings)
     places = plan.counties[["year", "county"]].drop_duplicates()
-    click.echo(f"{ev.standard.id}: {len(places)} county-years need additions at "
-               f"{plan.schools[['year', 'school_id']].drop_duplicates().shape[0]} school-years; "
-               f"{len(plan.unresolved)} groups left unresolved", err=True)
+    steps.say(f"{ev.standard.id}: {len(places)} county-years need additions at "
+              f"{plan.schools[['year', 'school_id']].drop_duplicates().shape[0]} school-years; "
+              f"{len(plan.unresolved)} groups left unresolved")

@@ -6,25 +6,27 @@ from pathlib import Path
 
 import click
 
-from .shared import emit, guard, not_an_input, warn
+from .shared import Steps, emit, guard, not_an_input, report_format, report_options, warn
 
 
 @click.command()
 @click.argument("schedule")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--as-of", type=int, help="The year to judge at (default: the latest recognition).")
-@click.option("--format", "fmt", default="markdown", show_default=True)
-@click.option("--out", type=click.Path(path_type=Path))
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Report headers: zh (Chinese) or en (the library's names); default the format's own (zh, or en for CSV).")
+@report_options("markdown, html, xlsx, json")
 @guard
-def track(schedule: str, file: Path, as_of: int | None, fmt: str, out: Path | None, lang: str | None) -> None:
+def track(schedule: str, file: Path, as_of: int | None, fmt: str | None, out: Path | None, lang: str | None,
+          quiet: bool) -> None:
     """Track FILE (CSV of county, year[, kind]) against SCHEDULE."""
     import pandas as pd
 
     import eduequity as ee
 
     not_an_input(out, file)
-    result = ee.track(schedule, pd.read_csv(file, encoding="utf-8-sig"), as_of=as_of)
-    emit(ee.render(result, fmt, lang=lang), out)
+    fmt = report_format(fmt, out)
+    with Steps(quiet) as steps:
+        steps.step(f"读取 reading {file}")
+        result = ee.track(schedule, pd.read_csv(file, encoding="utf-8-sig"), as_of=as_of)
+        data = ee.render(result, fmt, lang=lang)
+    emit(data, out, quiet)
     warn(result.warnings)

@@ -12,6 +12,7 @@ county) by Kleene AND over every criterion (``verdicts.combine``) → the frames
 from __future__ import annotations
 
 import functools
+import os
 
 import attrs
 import numpy as np
@@ -34,7 +35,7 @@ def evaluate(
     frame: pd.DataFrame | None,
     standard: str | Standard,
     *,
-    metrics: pd.DataFrame | None = None,
+    metrics: pd.DataFrame | str | os.PathLike | None = None,
     recognitions: pd.DataFrame | None = None,
     registry: Registry | None = None,
 ) -> Evaluation:
@@ -42,7 +43,9 @@ def evaluate(
 
     ``frame`` may be a canonical frame from ``read_schools`` or anything
     ``read_schools`` accepts; ``None`` for a standard of metric targets only.
-    ``metrics``: long-form observations (year, county, metric, value[, level]).
+    ``metrics``: long-form observations (year, county, metric, value[, level], or
+    年份, 县（市、区）, 指标, 值[, 学段]), a frame or a CSV/XLSX path; a key no
+    registered standard knows is an InputError naming the closest one.
     ``recognitions``: (county, year[, kind]); needed by prerequisites such as
     the quality-balance 3-year rule, which is "not assessable" without them.
     """
@@ -67,7 +70,8 @@ def evaluate(
     return Evaluation(
         standard=std,
         counties=results.counties(ctx.groups, outcomes, states),
-        verdicts=verdicts.combine(ctx.groups, outcomes, deciding, evidence.criteria(states)),
+        verdicts=verdicts.combine(ctx.groups, outcomes, deciding, evidence.criteria(states),
+                                  {m.key: m.zh for m in std.metrics}),
         indicators=results.indicators(ctx, outcomes),
         schools=functools.partial(results.schools, [o.schools for o in outcomes if o.schools is not None]),
         targets=targets,

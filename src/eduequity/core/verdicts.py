@@ -8,6 +8,7 @@ the whole verdict False (Kleene logic).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -72,13 +73,16 @@ def status(passed: pd.arrays.BooleanArray, pending=None) -> pd.Categorical:
 _OWN, _UNOBSERVED, _PENDING = 0, 1, 2
 
 
-def combine(g: Groups, outcomes: list, targets: pd.DataFrame, stands: pd.DataFrame) -> pd.DataFrame:
+def combine(g: Groups, outcomes: list, targets: pd.DataFrame, stands: pd.DataFrame,
+            metric_names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Kleene AND per (year, county) over every criterion: each level's rules (the outcomes
     judged per group), each target row that decides, and ``stands`` (year, county, passed,
     reason): what each county-year stands on (``evidence.criteria``).
 
     Places are ranked by a dense key, and reasons — written only for criteria that are
     not a pass — joined per county with one ``np.add.reduceat``, not a join per group.
+    ``metric_names`` (key → Chinese name) lets the reason for unobserved targets name
+    the metrics to supply, since a metrics file is keyed by metric, not by target.
     """
     judged = [o for o in outcomes if o.passed is not None]
     names = _place_names(g, [stands["county"]] + ([targets["county"]] if len(targets) else []))
@@ -112,11 +116,28 @@ def combine(g: Groups, outcomes: list, targets: pd.DataFrame, stands: pd.DataFra
             grouped = _grouped_reasons(rows[kinds == kind], target_codes[kinds == kind], ids, label, n)
             given = np.flatnonzero(grouped.astype(bool))
             at, texts = np.concatenate([at, given]), np.concatenate([texts, grouped[given]])
+        if metric_names is not None:
+            supply = _supply(rows[kinds == _UNOBSERVED], targets["metric"].to_numpy(dtype=object)[kinds == _UNOBSERVED],
+                             metric_names, n)
+            given = np.flatnonzero(supply.astype(bool))
+            at, texts = np.concatenate([at, given]), np.concatenate([texts, supply[given]])
     return pd.DataFrame({
         "year": y0 + uniq // len(names),
         "county": pd.array(np.asarray(names, dtype=object)[uniq % len(names)], dtype="str"),
         "passed": verdict, "status": status(verdict), "reasons": pd.array(join_runs(at, texts, n), dtype="str"),
     })
+
+
+def _supply(place: np.ndarray, metric: np.ndarray, metric_names: Mapping[str, str], n: int) -> np.ndarray:
+    """Per place, "需补充指标 supply metrics: key（中文名）, …" for the metrics of its unobserved targets."""
+    if not len(metric):
+        return np.full(n, "", dtype=object)
+    keys = np.unique(metric.astype(str))
+    names = np.asarray([f"{k}（{metric_names[k]}）" if metric_names.get(k) else k for k in keys], dtype=object)
+    member = np.searchsorted(keys, metric.astype(str))
+    pairs = np.unique(np.stack([place, member]), axis=1)  # two targets may share a metric (class sizes)
+    out = name_sets(pairs[0], pairs[1], names, n)
+    return np.where(out.astype(bool), "需补充指标 supply metrics: " + out, out)
 
 
 def _place_names(g: Groups, more: list[pd.Series]) -> pd.Index:

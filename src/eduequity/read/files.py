@@ -43,6 +43,8 @@ class Raw(NamedTuple):
     problems: Sequence[Problem] = ()  # found while locating the table (a unit note above it)
     #: Each row's line where it is not row + line_offset (quoted line breaks); asked only to report problems.
     lines: Callable[[], Sequence[int] | None] | None = None
+    #: Per column, the unit a units row under the header gives it (``bureau.py``); () for none.
+    units: Sequence[str | None] = ()
 
 
 def _from_frame(df: pd.DataFrame, source: str, line_offset: int | None, problems: Sequence[Problem] = (),

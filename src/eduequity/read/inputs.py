@@ -60,7 +60,8 @@ def read_inputs(frame: pd.DataFrame | None, std: Standard, metrics: Any, recogni
             errors.append(exc)
             return None
 
-    observations = attempt(read_metrics, metrics, std.metric_map)
+    every_key = frozenset(m.key for s in reg.standards.values() for m in s.metrics)
+    observations = attempt(read_metrics, metrics, std.metric_map, every_key | set(std.metric_map))
     recog = attempt(read_recognitions, recognitions)
     schools = empty_schools(std.needed_columns) if frame is None else attempt(schools_of, frame, std.needed_columns)
     if schools is not None:

@@ -18,14 +18,17 @@ caller reports every bad cell at once, with its row and column.
 
 from __future__ import annotations
 
+import difflib
 import numbers
 import unicodedata
+from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from ..core.bounds import YEAR_MAX, YEAR_MIN
-from ..core.columns import LEVEL_ALIASES, LEVELS, RECOGNITION_KINDS
+from ..core.columns import BY_NAME, LEVEL_ALIASES, LEVELS, RECOGNITION_KINDS
 from ..core.errors import InputError, Problem
 from ..core.metrics import Metric
 
@@ -129,37 +132,151 @@ class _Observations:
 # --------------------------------------------------------------------------- metrics
 
 _METRIC_COLUMNS = ("year", "county", "level", "metric", "value")
+#: The sheet of a workbook that holds its metrics (``eduequity template`` writes it).
+METRICS_SHEET = "指标"
+#: The Chinese headers a bureau's metrics sheet uses: the school file's for year, county and
+#: level (``core.columns``), and 指标/值 for metric and value.
+METRIC_HEADERS = MappingProxyType({
+    **{a: c for c in ("year", "county", "level") for a in (BY_NAME[c].zh, *BY_NAME[c].aliases)},
+    "指标": "metric", "指标键": "metric", "值": "value", "数值": "value",
+})
+#: The column of a template's 指标 sheet that names each metric in Chinese: for people, not read.
+METRIC_NAME_HEADER = "指标名称"
+#: Yes/no metrics written as words: what a bureau types in a spreadsheet.
+YES_NO = MappingProxyType({"是": 1.0, "否": 0.0, "yes": 1.0, "no": 0.0, "有": 1.0, "无": 0.0})
 
 
-def read_metrics(source: pd.DataFrame | None, known: dict[str, Metric] | None = None) -> pd.DataFrame:
+def metrics_sheet(path: Path, required: bool = False) -> pd.DataFrame | None:
+    """The ``METRICS_SHEET`` of a workbook (None when there is none and not ``required``; then the
+    first sheet when ``required``).
+
+    The ``METRIC_NAME_HEADER`` column, which names each key in Chinese for people,
+    is left out; a template's unfilled hint rows are left to ``read_metrics``.
+    """
+    from openpyxl import load_workbook
+
+    from .files import _check_archive, _sheet_rows, _unreadable
+
+    _check_archive(path, str(path))  # the bounds read_schools holds a workbook to, before it is opened
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # not a workbook, or a damaged one: openpyxl raises many kinds
+        raise _unreadable(str(path), f"{type(exc).__name__}: {exc}", "a readable .xlsx workbook") from exc
+    try:
+        if METRICS_SHEET not in wb.sheetnames and not required:
+            return None
+        rows = _sheet_rows(wb[METRICS_SHEET] if METRICS_SHEET in wb.sheetnames else wb.worksheets[0], str(path))
+    finally:
+        wb.close()
+    while rows and all(_is_blank(v) for v in rows[0]):  # blank rows above the header
+        rows = rows[1:]
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ("year", "county", "metric", "value")})
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    df = pd.DataFrame([list(r) for r in rows[1:]], columns=header, dtype=object)
+    return df.drop(columns=[c for c in df.columns if c == METRIC_NAME_HEADER])
+
+
+def _metrics_frame(source: object) -> tuple[pd.DataFrame, str]:
+    """(the observations with English headers, the name problems cite): a frame, or a CSV/XLSX path."""
+    name = "metrics"
+    if not isinstance(source, pd.DataFrame):
+        name = str(source)
+        path = Path(source)  # type: ignore[arg-type]
+        source = metrics_sheet(path, required=True) if path.suffix.lower() == ".xlsx" else pd.read_csv(
+            path, dtype=str, encoding="utf-8-sig")
+    renamed = {c: METRIC_HEADERS[c.strip()] for c in source.columns
+               if isinstance(c, str) and c.strip() in METRIC_HEADERS and c.strip() not in _METRIC_COLUMNS}
+    if renamed:
+        twice = [c for c in set(renamed.values()) if list(renamed.values()).count(c) > 1 or c in source.columns]
+        if twice:
+            raise InputError([Problem(None, c, None, "one column for each of year, county, level, metric, value "
+                                      "(in English or Chinese, not both)") for c in sorted(twice)], source=name)
+        source = source.rename(columns=renamed)
+    return source, name
+
+
+def _unknown_keys(metric: pd.Series, known: dict[str, Metric], elsewhere: frozenset[str] | None) -> dict[str, str]:
+    """{key: what was expected} for keys no registered standard knows (the closest known one named);
+    keys another standard knows are someone else's observations and are kept."""
+    if elsewhere is None:
+        return {}
+    every = sorted(set(known) | set(elsewhere))
+    out = {}
+    for key in pd.unique(metric.dropna()):
+        if key not in every:
+            close = difflib.get_close_matches(key, every, n=1, cutoff=0.6)
+            mine = ", ".join(sorted(known)) or "none"
+            out[key] = (f"a metric key a registered standard knows{f' (did you mean {close[0]!r}?)' if close else ''}"
+                        f"; this standard's: {mine}")
+    return out
+
+
+def _yes_no(df: pd.DataFrame, known: dict[str, Metric]) -> pd.Series:
+    """The value column with 是/否 (yes/no) as 1/0 on the rows of yes/no metrics, so a bureau's
+    sheet reads as typed; 是 given for a share stays an error."""
+    raw = df["value"]
+    keys = [k for k, m in known.items() if m.kind == "yes/no"]
+    rows = df["metric"].map(lambda v: v.strip() in keys if isinstance(v, str) else False).astype(bool)
+    words = raw.where(rows).map(lambda v: YES_NO.get(unicodedata.normalize("NFKC", v).strip().lower())
+                                if isinstance(v, str) else None)
+    return raw.where(words.isna(), words) if words.notna().any() else raw
+
+
+def read_metrics(source: pd.DataFrame | str | Path | None, known: dict[str, Metric] | None = None,
+                 elsewhere: frozenset[str] | None = None) -> pd.DataFrame:
     """Validate observations into ``year, county, level, metric, value``; every problem at once.
 
-    ``known`` maps metric keys to their definitions; values of known share and
-    yes/no metrics are range-checked. Unknown metrics are kept: another
-    standard may use them.
+    ``source`` is a frame or a CSV/XLSX path, headed in English or in Chinese
+    (年份, 县（市、区）, 学段, 指标, 值); yes/no values may be 是/否. ``known`` maps
+    metric keys to their definitions; values of known share and yes/no metrics
+    are range-checked. ``elsewhere``: the keys of every registered standard; a
+    key outside both is a misspelling (an error naming the closest key), since a
+    misspelt observation silently left out turns a verdict into "not assessable".
+    Keys another standard knows are kept: one metrics file may serve several.
+    A row with a metric key and no year, county or value is a template's hint
+    not filled in (``eduequity template``): skipped, as a blank row is, while the
+    other rows keep their numbers.
     """
     if source is None:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
                              zip(_METRIC_COLUMNS, ["int64", "str", "str", "str", "float64"], strict=True)})
-    if not isinstance(source, pd.DataFrame):
-        source = pd.read_csv(source, dtype=str, encoding="utf-8-sig")
-    t = _Observations(source, "metrics", ("year", "county", "metric", "value"), _METRIC_COLUMNS)
+    source, name = _metrics_frame(source)
+    t = _Observations(source, name, ("year", "county", "metric", "value"), _METRIC_COLUMNS)
     df = t.df
     year, blank, bad = years_of(df["year"])
     t.bad(blank | bad, "year", YEAR_EXPECTED)
-    value, blank, bad = numbers_of(df["value"])
-    t.bad(blank | bad, "value", "a finite number (a share as a fraction, yes/no as 1 or 0)")
+    hint = blank.copy()
+    value, blank, bad = numbers_of(_yes_no(df, known or {}))
+    t.bad(blank | bad, "value", "a finite number (a share as a fraction, yes/no as 1 or 0, or 是/否)")
+    hint &= blank
     county, blank, bad = texts_of(df["county"])
     t.bad(blank | bad, "county", "a county name or a jurisdiction id (text)")
+    hint &= blank  # a key with no year, county or value: a template's hint row, not filled in
     metric, blank, bad = texts_of(df["metric"])
     t.bad(blank | bad, "metric", "a metric key (text)")
+    for key, expected in _unknown_keys(metric, known or {}, elsewhere).items():
+        t.bad((metric == key).to_numpy(), "metric", expected)
     level = pd.Series(pd.NA, index=df.index, dtype="str")
     if "level" in df:
         level, blank, bad = texts_of(df["level"])
         level = level.map(lambda v: LEVEL_ALIASES.get(v, v) if isinstance(v, str) else v).astype("str")
         t.bad(bad | (~blank & ~np.asarray(level.isin(LEVELS))), "level", "primary, junior (小学 / 初中) or blank")
     value = pd.Series(value, index=df.index)
-    for key, m in (known or {}).items():
+    _check_kinds(t, metric, value, known or {})
+    out = pd.DataFrame({"year": year, "county": county, "level": level, "metric": metric, "value": value})
+    t.bad(out.duplicated(["year", "county", "level", "metric"], keep=False).to_numpy() & ~hint, "metric",
+          "one observation per (year, county, level, metric)", out["metric"])
+    t.problems = [p for p in t.problems if p.row is None or not hint[p.row]]
+    t.raise_any()
+    out = out[~hint].reset_index(drop=True)
+    out["year"] = out["year"].astype("int64")
+    return out
+
+
+def _check_kinds(t: _Observations, metric: pd.Series, value: pd.Series, known: dict[str, Metric]) -> None:
+    """Values of share and yes/no metrics in their range: 96.5 given for a share is a percentage."""
+    for key, m in known.items():
         rows = (metric == key).to_numpy()
         if m.kind == "share":
             t.bad(rows & ((value < 0) | (value > 1)).to_numpy(), "value",
@@ -167,12 +284,6 @@ def read_metrics(source: pd.DataFrame | None, known: dict[str, Metric] | None = 
         elif m.kind == "yes/no":
             t.bad(rows & value.notna().to_numpy() & ~value.isin([0, 1]).to_numpy(), "value",
                   f"1 (yes) or 0 (no) for {key}", value)
-    out = pd.DataFrame({"year": year, "county": county, "level": level, "metric": metric, "value": value})
-    t.bad(out.duplicated(["year", "county", "level", "metric"], keep=False).to_numpy(), "metric",
-          "one observation per (year, county, level, metric)", out["metric"])
-    t.raise_any()
-    out["year"] = out["year"].astype("int64")
-    return out
 
 
 # --------------------------------------------------------------------------- recognitions

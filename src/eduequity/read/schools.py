@@ -33,6 +33,7 @@ from ..core.errors import InputError
 from ..core.kernel import sorted_categorical
 from .canonical import ATTR, LEVEL_DTYPE, MARK, STUDENTS_MAX
 from .cells import CATEGORICAL, FOREIGN, OK, blank_cells
+from .bureau import bureau_rows
 from .files import Raw, load
 from .keys import check_keys
 from . import split
@@ -103,7 +104,7 @@ def read_schools(
     ``FileNotFoundError``; a bad ``weights=`` raises ``ValueError``/``TypeError``.
     """
     table = split.resolve(weights)
-    raw = load(source, sheet)
+    raw = bureau_rows(load(source, sheet))
     return _Reader(raw, split.matrix(table)).run()
 
 

@@ -65,6 +65,7 @@ class Table:
                     self.blanks.append(blank)
                 continue
             target, unit, base = match_header(header)
+            unit = unit if unit is not None or not self.raw.units else self.raw.units[pos]  # a units row's
             if target is None and base in IGNORED_HEADERS:
                 self.blanks.append(np.ones(len(column), dtype=bool))
                 continue
