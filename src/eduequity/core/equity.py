@@ -320,37 +320,42 @@ def _ordered(out: pd.DataFrame, indicators: tuple[str, ...]) -> pd.DataFrame:
 
 # -- the bootstrap ------------------------------------------------------------------------------
 
-def poisson_cvs(g: Groups, values: list[np.ndarray], resamples: int, seed: int | None) -> np.ndarray:
+def poisson_cvs(g: Groups, values: list[np.ndarray], resamples: int, seed: int | None,
+                means: list[np.ndarray] | None = None) -> np.ndarray:
     """CVs of each indicator under ``resamples`` Poisson bootstraps: indicators x resamples x groups.
 
     Each school's enrollment is multiplied by a Poisson(1) count, the same counts for every
-    indicator of a resample (so the composite is the mean of one resample's CVs); the
-    weighted moments are then the kernel's two passes, over a block of resamples at once.
-    A group every school of which drew 0 has no CV in that resample (NaN).
+    indicator of a resample (so the composite is the mean of one resample's CVs). Values are
+    centred once on their group's mean (``means``, default the weighted means), y = x − x̄;
+    a resample's variance is then Σw·y²/W − (Σw·y/W)², one pass over a block of resamples
+    with no cancellation to fear (its mean of y is a small fraction of the spread). A group
+    every school of which drew 0 has no CV in that resample (NaN).
     """
     rng = np.random.default_rng(seed)
     n = len(g.codes)
+    if means is None:
+        means = [g.sum(g.students * x) / g.total for x in values]
+    centred = [x - g.spread(m) for x, m in zip(values, means)]
     out = np.empty((len(values), resamples, g.n))
     step = max(1, min(resamples, CHUNK // max(n, 1)))
     for first in range(0, resamples, step):
         k = min(step, resamples - first)
-        w = rng.poisson(1.0, size=(k, n)).astype(np.float64)
-        w *= g.students
-        total = np.add.reduceat(w, g.starts, axis=1) if g.n else np.zeros((k, 0))
-        for i, x in enumerate(values):
-            out[i, first:first + k] = _resampled_cv(g, w, total, x)
+        w = rng.poisson(1.0, size=(k, n)) * g.students
+        if not g.n:
+            continue
+        total = np.add.reduceat(w, g.starts, axis=1)
+        for i, y in enumerate(centred):
+            out[i, first:first + k] = _resampled_cv(g, w, total, y, means[i])
     return out
 
 
-def _resampled_cv(g: Groups, w: np.ndarray, total: np.ndarray, x: np.ndarray) -> np.ndarray:
-    if not g.n:
-        return np.zeros((len(w), 0))
+def _resampled_cv(g: Groups, w: np.ndarray, total: np.ndarray, y: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    wy = w * y
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.add.reduceat(w * x, g.starts, axis=1) / total
-        dev = x - mean[:, g.codes]
-        dev *= dev
-        dev *= w
-        return np.sqrt(np.add.reduceat(dev, g.starts, axis=1) / total) / mean
+        shift = np.add.reduceat(wy, g.starts, axis=1) / total
+        wy *= y
+        var = np.add.reduceat(wy, g.starts, axis=1) / total - shift * shift
+        return np.sqrt(np.maximum(var, 0.0)) / (mean + shift)
 
 
 def corrected(draws: np.ndarray, estimate: np.ndarray) -> np.ndarray:
@@ -371,7 +376,8 @@ def _with_intervals(out: pd.DataFrame, p: Prepared, resamples: int, seed: int | 
     """``lower, upper`` (a percentile interval of the bias-corrected draws) on the CV rows and the
     composite, and ``p_holds``: the share of corrected draws within the standard's limit."""
     g, ctx = p.ctx.groups, p.ctx
-    draws = poisson_cvs(g, [ctx.values[k] for k in p.indicators], resamples, seed)
+    draws = poisson_cvs(g, [ctx.values[k] for k in p.indicators], resamples, seed,
+                        [ctx.means[k] for k in p.indicators])
     series = {k: (draws[i], ctx.cvs[k]) for i, k in enumerate(p.indicators)}
     if p.standard.composite:
         keys, _ = p.standard.composite
