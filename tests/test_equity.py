@@ -302,3 +302,18 @@ def test_a_failing_school_removed_lets_the_threshold_rule_pass():
     assert rule.iloc[0]["flips_to"] == "met"
     with pytest.raises(ValueError, match="resource column"):
         ee.sensitivity(ev, relative_error={"students": 0.05})
+
+
+def test_the_equity_frame_renders():
+    import json
+
+    eq = ee.equity(four_schools(), measures=["gini", "ge2"])
+    md = ee.render(eq, "markdown")
+    assert "Equity measures" in md and "gini" in md
+    assert "<table" in ee.render(eq, "html")
+    back = ee.converter.structure(json.loads(ee.render(eq, "json")), pd.DataFrame)
+    np.testing.assert_array_equal(back["value"].to_numpy(), eq["value"].to_numpy())
+    picked = eq[eq["measure"] == "gini"]  # a selection is still the equity frame
+    assert "ge2" not in ee.render(picked, "markdown").split("measures:")[1].split("\n")[0]
+    with pytest.raises(TypeError):
+        ee.render(pd.DataFrame({"a": [1]}), "markdown")

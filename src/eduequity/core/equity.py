@@ -45,6 +45,13 @@ LOW, HIGH = 0.05, 0.95
 SHARE_TOL = 1e-12
 #: Resample-by-section cells worked on at once: bounds the bootstrap's memory (8M floats, 64 MB).
 CHUNK = 1 << 23
+#: ``frame.attrs["eduequity"]`` of what ``equity`` returns: ``ee.render`` knows the frame by it.
+MARK = "equity"
+
+
+def is_equity(obj: Any) -> bool:
+    """Whether ``obj`` is (a selection of) the frame ``equity`` returned."""
+    return isinstance(obj, pd.DataFrame) and obj.attrs.get("eduequity") == MARK
 
 
 @attrs.frozen
@@ -121,7 +128,9 @@ def equity(frame_or_ev: Evaluation | pd.DataFrame | Any, measures: Iterable[str]
         out = pd.concat([out, composite], ignore_index=True)
     if bootstrap:
         out = _with_intervals(out, p, int(bootstrap), seed, confidence)
-    return _ordered(out, p.indicators)
+    out = _ordered(out, p.indicators)
+    out.attrs = {"eduequity": MARK, "standard": p.standard.id}
+    return out
 
 
 def _measures(measures: Iterable[str] | None, bootstrap: int) -> tuple[str, ...]:
@@ -258,9 +267,12 @@ def decompose(g: Groups, x: np.ndarray, mean: np.ndarray, cv: np.ndarray, catego
         v = big_p / g.total[of]
         rh = mu / mean[of]
         log_rh = np.where(rh > 0, np.log(np.where(rh > 0, rh, 1.0)), np.nan)
+    # A part with none of the resource (mean 0) has no GE(2) or Theil T of its own, but weighs
+    # r_h = 0 in the within and between sums of both: its terms are 0 (r·ln r → 0), not NaN.
+    none = rh == 0
     per_group = {
-        "ge2_within": v * rh * rh * ge2_h, "ge2_between": v * (rh - 1) ** 2 / 2,
-        "theil_t_within": v * rh * t_h, "theil_t_between": v * rh * log_rh,
+        "ge2_within": np.where(none, 0.0, v * rh * rh * ge2_h), "ge2_between": v * (rh - 1) ** 2 / 2,
+        "theil_t_within": np.where(none, 0.0, v * rh * t_h), "theil_t_between": np.where(none, 0.0, v * rh * log_rh),
         "theil_l_within": v * l_h, "theil_l_between": -v * log_rh,
     }
     whole = {m: np.bincount(of, weights=a, minlength=g.n).astype(np.float64) for m, a in per_group.items()}
@@ -424,4 +436,4 @@ def _limits(std: Standard, g: Groups) -> dict[str, tuple[str, np.ndarray]]:
     return out
 
 
-__all__ = ["DECOMPOSED", "MEASURES", "PER_GROUP", "equity", "measure_all", "decompose", "poisson_cvs"]
+__all__ = ["DECOMPOSED", "MEASURES", "PER_GROUP", "equity", "is_equity", "measure_all", "decompose", "poisson_cvs"]
