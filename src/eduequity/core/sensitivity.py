@@ -39,8 +39,8 @@ def sensitivity(ev: Evaluation, relative_error: Mapping[str, float] | None = Non
 
     Changes: the school left out (``removed``), and with ``relative_error={column: e}`` its
     figure of that resource column times 1 + e and 1 − e (``+5% teaching_area``). ``value``
-    and ``value_after``: the rule's number (a CV, the composite, the schools failing
-    a threshold rule) before and after; ``status`` and ``flips_to``: its verdict for the group
+    and ``value_after``: the rule's number (the composite, the highest CV of a rule held
+    CV by CV, the schools failing a threshold rule) before and after; ``status`` and ``flips_to``: its verdict for the group
     before and after. ``frame``: the school table, for an evaluation loaded from JSON.
     """
     errors = _errors(relative_error)
