@@ -317,3 +317,13 @@ def test_the_equity_frame_renders():
     assert "ge2" not in ee.render(picked, "markdown").split("measures:")[1].split("\n")[0]
     with pytest.raises(TypeError):
         ee.render(pd.DataFrame({"a": [1]}), "markdown")
+
+
+def test_a_decomposition_with_a_bootstrap():
+    df = at_cv(0.4, n=12).assign(urban_rural=["城区", "乡村"] * 6)
+    eq = ee.equity(df, measures=["ge2"], by="urban_rural", bootstrap=20, seed=1)
+    cv = eq[eq["measure"] == "cv"]
+    assert cv["group"].isna().all() and cv["p_holds"].notna().any()
+    assert cv["lower"].notna().all()  # each indicator's CV and the composite
+    assert eq.loc[eq["measure"] != "cv", "lower"].isna().all()
+    assert set(eq.loc[eq["group"].notna(), "group"]) == {"城区", "乡村"}

@@ -120,12 +120,11 @@ def equity(frame_or_ev: Evaluation | pd.DataFrame | Any, measures: Iterable[str]
             whole, per = decompose(g, ctx.values[key], ctx.means[key], ctx.cvs[key], *labels)
             parts.append(_long(g, {key: whole}))
             parts.append(per.assign(indicator=key))
+    if CV in chosen and p.standard.composite:
+        parts.append(_composite_rows(p, g))
     out = pd.concat(parts, ignore_index=True)
-    if by is not None:
+    if by is not None:  # blank for the rows of the whole group (the battery, the parts' sums, the composite)
         out["group"] = out["group"].astype(object).where(out["group"].notna(), None)
-    composite = _composite_rows(p, g) if CV in chosen and p.standard.composite else None
-    if composite is not None:
-        out = pd.concat([out, composite], ignore_index=True)
     if bootstrap:
         out = _with_intervals(out, p, int(bootstrap), seed, confidence)
     out = _ordered(out, p.indicators)
