@@ -327,3 +327,16 @@ def test_a_decomposition_with_a_bootstrap():
     assert cv["lower"].notna().all()  # each indicator's CV and the composite
     assert eq.loc[eq["measure"] != "cv", "lower"].isna().all()
     assert set(eq.loc[eq["group"].notna(), "group"]) == {"城区", "乡村"}
+
+
+def test_pooled_across_counties_splits_into_within_and_between_counties():
+    # county 东区: 2 and 4 (100 students each); 西区: 6 and 6 (100, 200) — the hand decomposition above
+    rows = [section("A", 100, per_student={"teaching_area": 2.0}), section("B", 100, per_student={"teaching_area": 4.0}),
+            section("C", 100, county="西区", per_student={"teaching_area": 6.0}),
+            section("D", 200, county="西区", per_student={"teaching_area": 6.0})]
+    eq = ee.equity(frame(rows), measures=["ge2"], by="county", pooled=True)
+    assert set(eq["county"].astype(str)) == {"cn"}
+    assert value(eq, "ge2_between") == pytest.approx(0.5 * (0.4 * (3 / 4.8 - 1) ** 2 + 0.6 * (6 / 4.8 - 1) ** 2),
+                                                     rel=1e-12)
+    assert value(eq, "ge2_within") == pytest.approx(0.4 * (3 / 4.8) ** 2 / 18, rel=1e-12)
+    assert set(eq.loc[eq["group"].notna(), "group"]) == {"东区", "西区"}

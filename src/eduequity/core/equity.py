@@ -45,6 +45,8 @@ LOW, HIGH = 0.05, 0.95
 SHARE_TOL = 1e-12
 #: Resample-by-section cells worked on at once: bounds the bootstrap's memory (8M floats, 64 MB).
 CHUNK = 1 << 23
+#: Where a pooled frame keeps each school's own county (``by="county"`` reads it).
+POOLED = "_own_county"
 #: ``frame.attrs["eduequity"]`` of what ``equity`` returns: ``ee.render`` knows the frame by it.
 MARK = "equity"
 
@@ -66,11 +68,13 @@ class Prepared:
 
 
 def prepare(frame_or_ev: Evaluation | pd.DataFrame | Any, standard: str | Standard | None = None,
-            frame: pd.DataFrame | None = None) -> Prepared:
+            frame: pd.DataFrame | None = None, pooled: bool = False) -> Prepared:
     """The sections to measure: an evaluation's own (its standard), or a frame read and scoped as
     ``evaluate`` would for ``standard`` (default basic balance, whose 8 indicators are the
     national method's resource battery). ``frame``: the school table of an evaluation loaded
-    from JSON, which keeps no sections."""
+    from JSON, which keeps no sections. ``pooled``: every county's schools as one group per
+    (year, level), named by the standard's jurisdiction; each school's own county is kept
+    for ``by="county"`` (read_schools holds a school to one county, so ids stay unique)."""
     reg = default_registry()
     if isinstance(frame_or_ev, Evaluation):
         if standard is not None:
@@ -81,6 +85,9 @@ def prepare(frame_or_ev: Evaluation | pd.DataFrame | Any, standard: str | Standa
         schools = read_inputs(frame_or_ev, std, None, None, reg).schools
         _, _, keep = exclude(schools, std.exclusions)
         sections = schools if keep is None else schools[keep]
+    if pooled:
+        county = sections["county"].astype(str)
+        sections = sections.assign(county=pd.Categorical([std.jurisdiction] * len(sections)), **{POOLED: county})
     needed = set(std.needed_columns)
     keys = tuple(i.key for i in std.indicators if i.key in needed)
     ctx, order = section_context(sections, std, keep=frozenset(keys))
@@ -89,7 +96,8 @@ def prepare(frame_or_ev: Evaluation | pd.DataFrame | Any, standard: str | Standa
 
 def equity(frame_or_ev: Evaluation | pd.DataFrame | Any, measures: Iterable[str] | None = None,
            by: str | None = None, bootstrap: int = 0, seed: int | None = None, *,
-           standard: str | Standard | None = None, epsilon: float = 0.5, confidence: float = 0.95) -> pd.DataFrame:
+           standard: str | Standard | None = None, epsilon: float = 0.5, confidence: float = 0.95,
+           pooled: bool = False) -> pd.DataFrame:
     """The equity battery per (year, county, level) and indicator, enrollment-weighted, as one
     long frame ``year, county, level, indicator[, group], measure, value``.
 
@@ -99,12 +107,13 @@ def equity(frame_or_ev: Evaluation | pd.DataFrame | Any, measures: Iterable[str]
     weights, ``seed``), adding ``lower, upper, p_holds`` on the CV and composite rows;
     ``standard``: for a frame, which standard's indicators and scope (default basic
     balance); ``epsilon``: the Atkinson index's aversion to inequality (0.5, the value
-    school-finance studies most often report).
+    school-finance studies most often report); ``pooled``: across the counties of the
+    jurisdiction, one group per (year, level) (``by="county"``: within and between counties).
     """
     chosen = _measures(measures, bootstrap)
     if not epsilon >= 0:
         raise ValueError(f"epsilon: got {epsilon!r}; expected a number ≥ 0")
-    p = prepare(frame_or_ev, standard)
+    p = prepare(frame_or_ev, standard, pooled=pooled)
     g, ctx = p.ctx.groups, p.ctx
     battery = [m for m in chosen if m in MEASURES]
     blocks = {}
@@ -229,9 +238,11 @@ def _order_statistics(g: Groups, x: np.ndarray, mean: np.ndarray) -> dict[str, n
 def _by_codes(p: Prepared, by: str) -> tuple[np.ndarray, list[str]]:
     """Each section's category of ``by`` (in the groups' section order) and the categories; a blank
     is a category of its own ("—"), so every pupil is in one part."""
+    if by == "county" and POOLED in p.sections.columns:
+        by = POOLED
     if by not in p.sections.columns:
         raise KeyError(f"by={by!r}: the school frame has no such column; it has "
-                       + ", ".join(c for c in p.sections.columns if c != "row"))
+                       + ", ".join(c for c in p.sections.columns if c not in ("row", POOLED)))
     values = p.sections[by]
     if p.order is not None:
         values = values.take(p.order)
