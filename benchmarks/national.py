@@ -11,6 +11,10 @@ vectorised. On it the script times, best of ``--repeat``:
 * ``evaluate(frame, std)`` on the canonical frame, and
   ``evaluate(read_schools(df), std)`` from the DataFrame, for both national
   standards ("cn.basic-balance-2012" and "cn.quality-balance-2017");
+* ``ee.equity(ev, measures=["cv"], bootstrap=200)`` on the basic evaluation against
+  ``reference_bootstrap`` (the same 200 Poisson resamples, intervals and probability in
+  plain numpy, one resample at a time), and ``ee.sensitivity(ev)`` (every school left
+  out) against one basic ``evaluate``;
 * a numpy reference computing the same 8 enrollment-weighted CVs of basic
   balance from the same DataFrame: group codes over (year, county, level)
   factorized once, then two ``np.bincount`` passes per indicator (group means,
@@ -88,6 +92,9 @@ TARGETS = {
     "import": 0.5,  # seconds
     "explain": 1.0,  # seconds: ee.explain of one county on the quality evaluation (interactive)
     "remedy": 5.0,  # ee.remedy(quality evaluation) / evaluate(frame, quality)
+    "bootstrap": 1.5,  # ee.equity(basic evaluation, ["cv"], bootstrap=200) / reference_bootstrap
+    "bootstrap_eval": 100.0,  # the same / evaluate(frame, basic)
+    "sensitivity": 5.0,  # ee.sensitivity(basic evaluation): every school left out / evaluate(frame, basic)
 }
 TOLERANCE = 1e-9
 
@@ -249,6 +256,40 @@ def reference_cvs(df: pd.DataFrame, factors: dict[str, float] = BASIC_FACTORS) -
         values[key] = x
         means[key], cvs[key] = g.moments(x)
     return {"groups": g, "means": means, "cvs": cvs, "values": values}
+
+
+#: Poisson-bootstrap resamples timed (issue 19), and the basic-balance composite's primary limit.
+RESAMPLES, COMPOSITE_LIMIT = 200, 0.65
+
+
+def reference_bootstrap(df: pd.DataFrame, resamples: int = RESAMPLES, seed: int = 1) -> dict[str, np.ndarray]:
+    """The same numbers as ``ee.equity(ev, measures=["cv"], bootstrap=200)`` in plain numpy: per
+    resample, each section's enrollment times a Poisson(1) count, then the two ``np.bincount``
+    passes of each of the 8 basic CVs and their mean (the composite); then per group the
+    bias-corrected 95% percentile interval of each, and the share of resamples in which the
+    composite is within 0.65 (the primary limit, applied to every group: timing, not judging).
+    """
+    g = Grouping(df)
+    rng = np.random.default_rng(seed)
+    values = [df[k].to_numpy(dtype=np.float64) * f / g.students for k, f in BASIC_FACTORS.items()]
+    draws = np.empty((len(values) + 1, resamples, g.n))
+    for b in range(resamples):
+        w = g.students * rng.poisson(1.0, len(df))
+        total = np.bincount(g.codes, weights=w, minlength=g.n)
+        for i, x in enumerate(values):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = np.bincount(g.codes, weights=w * x, minlength=g.n) / total
+                dev = x - mean[g.codes]
+                draws[i, b] = np.sqrt(np.bincount(g.codes, weights=w * dev * dev, minlength=g.n) / total) / mean
+        draws[-1, b] = draws[:-1, b].mean(axis=0)
+    estimate = np.vstack([g.moments(x)[1] for x in values])
+    estimate = np.vstack([estimate, estimate.mean(axis=0)])
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        corrected = draws - (np.nanmean(draws, axis=1) - estimate)[:, None, :]
+        lower, upper = np.nanquantile(corrected, [0.025, 0.975], axis=1)
+    p_holds = (corrected[-1] <= COMPOSITE_LIMIT).mean(axis=0)
+    return {"lower": lower, "upper": upper, "p_holds": p_holds}
 
 
 def _floors() -> dict[str, tuple[float, float]]:
@@ -494,6 +535,12 @@ def _time_panel(ee: Any, df: pd.DataFrame, repeat: int, quality: bool = True) ->
     t["basic_eval"], _ = best_of(lambda: ee.evaluate(frame, BASIC), repeat, key="basic_eval")
     t["basic_read_eval"], _ = best_of(lambda: ee.evaluate(ee.read_schools(df), BASIC), repeat,
                                       key="basic_read_eval")
+    basic = ee.evaluate(frame, BASIC)
+    t["ref_bootstrap"], _ = best_of(lambda: reference_bootstrap(df), min(repeat, 2), key="ref_bootstrap")
+    t["equity_bootstrap"], _ = best_of(lambda: ee.equity(basic, measures=["cv"], bootstrap=RESAMPLES, seed=1),
+                                       min(repeat, 2), key="equity_bootstrap")
+    t["sensitivity"], _ = best_of(lambda: ee.sensitivity(basic), repeat, key="sensitivity")
+    del basic
     if quality:
         t["ref_quality"], _ = best_of(lambda: reference_quality(df), repeat, key="ref_quality")
         t["quality_eval"], _ = best_of(lambda: ee.evaluate(frame, QUALITY), repeat, key="quality_eval")
@@ -655,6 +702,16 @@ def _table(out: dict[str, Any]) -> str:
                  "" if cpu_r is None else f"{cpu_r:.3f}", "", f"{r:6.2f}×",
                  "" if not (cpu_r and cpu_q) else f"{cpu_r / cpu_q:.2f}×", f"≤ {TARGETS['remedy']:g}×",
                  verdicts["remedy"]))
+    for key, label, vs, target in (
+            ("equity_bootstrap", f"bootstrap: ee.equity, {RESAMPLES} resamples, 8 CVs + composite / numpy reference",
+             "ref_bootstrap", "bootstrap"),
+            ("equity_bootstrap", "  same / basic evaluate", "basic_eval", "bootstrap_eval"),
+            ("sensitivity", "sensitivity: every school left out (basic) / basic evaluate", "basic_eval",
+             "sensitivity")):
+        r = t[key] / t[vs]
+        verdicts[target] = _verdict(r, TARGETS[target])
+        rows.append((label, f"{t[key]:8.3f}", "", "", f"{r:6.2f}×", "", f"≤ {TARGETS[target]:g}×", verdicts[target]))
+    rows.append(("  reference: Poisson bootstrap in numpy (info)", f"{t['ref_bootstrap']:8.3f}", "", "", "", ""))
     q = t["quality_eval"] / refq  # like for like: the same outputs computed in numpy; not counted in the targets
     rows.append(("  quality: evaluate(frame) / quality reference (info)", "", "", f"{q:6.2f}×",
                  f"(≤ {TARGETS['quality_eval']:g}×)", f"({_verdict(q, TARGETS['quality_eval'])})"))

@@ -38,7 +38,7 @@ def test_smoke_runs_and_prints_the_table(national, capsys):
     assert "targets:" in printed and "import eduequity" in printed
     assert out["max_cv_diff"] <= 1e-9
     assert set(out["verdicts"]) == {"basic_eval", "basic_read_eval", "quality_eval", "memory", "linearity", "import",
-                                    "explain", "remedy"}
+                                    "explain", "remedy", "bootstrap", "bootstrap_eval", "sensitivity"}
     assert out["times"]["quality_explain"] > 0 and out["times"]["quality_remedy"] > 0  # speeds: the script's table
     assert all(v in ("PASS", "FAIL") for v in out["verdicts"].values())
     assert out["times"]["ref_basic"] > 0 and out["memory"]["basic_eval"]["traced"] > 0

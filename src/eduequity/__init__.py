@@ -42,6 +42,8 @@ _EXPORTS = {
     "Section": "eduequity.core.formats",
     "track": "eduequity.core.track",
     "remedy": "eduequity.core.remedy",
+    "equity": "eduequity.core.equity",
+    "sensitivity": "eduequity.core.sensitivity",
     "Plan": "eduequity.core.remedy",
     "UnitCost": "eduequity.core.costs",
     "TrackResult": "eduequity.core.track",
@@ -85,6 +87,8 @@ if _typing.TYPE_CHECKING:  # pragma: no cover
     from .core.track import TrackResult, track
     from .core.costs import UnitCost
     from .core.remedy import Plan, remedy
+    from .core.equity import equity
+    from .core.sensitivity import sensitivity
     from .core.warnings import DataWarning
     from .criteria import MetricTarget
     from .core.formats import ReportFormat, Section

@@ -153,7 +153,6 @@ def run(out: Path) -> list[Path]:
     from rich.console import Console
 
     import eduequity as ee
-
     console = Console()
     reg = ee.registry()
     out.mkdir(parents=True, exist_ok=True)

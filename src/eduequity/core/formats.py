@@ -10,12 +10,13 @@ from __future__ import annotations
 import attrs
 
 WRITERS = ("markdown", "json", "html", "xlsx", "csv")
-SUBJECTS = ("any", "evaluation", "track", "explanation", "plan")
+SUBJECTS = ("any", "evaluation", "track", "explanation", "plan", "equity")
 FRAMES = {
     "evaluation": ("verdicts", "counties", "indicators", "schools", "targets", "excluded"),
     "track": ("milestones", "counties", "cumulative"),
     "explanation": ("criteria", "schools", "missing"),
     "plan": ("counties", "schools", "shortfalls", "unresolved"),
+    "equity": ("measures",),  # the long frame of ee.equity itself
 }
 TABLES = ("cv_table", "progress")  # derived tables, reports/tables.py
 CHARTS = ("cumulative", "composite_by_year", "threshold_heatmap")  # reports/charts.py

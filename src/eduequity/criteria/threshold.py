@@ -142,6 +142,18 @@ class SchoolThreshold(Criterion):
                        schools=evidence)
 
 
+    def school_verdicts(self, ctx: Context, values: Mapping[str, np.ndarray] | None = None
+                        ) -> tuple[np.ndarray, np.ndarray]:
+        """Per section: (definitely passes, definitely fails) — with ``values`` (indicator -> per
+        section) in place of the context's, for what a school would get with other numbers
+        (``ee.sensitivity``'s stated errors)."""
+        g = ctx.groups
+        level = g.spread(g.keys["level"].cat.codes.to_numpy().astype(np.intp))
+        by_level = [t.value.array(check_units(t, ctx.indicators[t.indicator].unit)) for t in self.thresholds]
+        given = {**ctx.values, **(values or {})}
+        return _schools(self.min_met, [given[t.indicator] for t in self.thresholds], by_level, level,
+                        self.floor if self.floor is not None else 0.0)
+
     # -- remedying ------------------------------------------------------------------------------
 
     def remedy(self, h: Holdings) -> dict[str, np.ndarray]:

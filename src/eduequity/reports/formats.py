@@ -43,8 +43,9 @@ PLAN_SECTIONS = (
              "cost_yearly"), group_by="county"),
     Section("unresolved", "补充资源仍无法达标 What additions cannot settle", (*_PLACE, "status", "reasons")),
 )
+EQUITY_SECTIONS = (Section("measures", "公平性指标 Equity measures"),)
 DEFAULT_SECTIONS = {"evaluation": EVALUATION_SECTIONS, "track": TRACK_SECTIONS, "explanation": EXPLANATION_SECTIONS,
-                    "plan": PLAN_SECTIONS}
+                    "plan": PLAN_SECTIONS, "equity": EQUITY_SECTIONS}
 
 
 @hookimpl

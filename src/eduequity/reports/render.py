@@ -15,7 +15,8 @@ from . import csv, html, markdown, views, xlsx
 
 
 def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: str | None = None) -> str | bytes:
-    """Render ``obj`` (an Evaluation, a TrackResult, an Explanation, a Plan, or a list of them) as ``format_id``.
+    """Render ``obj`` (an Evaluation, a TrackResult, an Explanation, a Plan, the frame of ``ee.equity``, or a
+    list of them) as ``format_id``.
 
     ``lang`` ("zh" or "en") overrides the format's language for column headers.
 
@@ -29,7 +30,7 @@ def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: 
         raise KeyError(f"unknown report format {format_id!r}; registered: {', '.join(sorted(reg.report_formats))}") from None
     items = list(obj) if isinstance(obj, list | tuple) else [obj]
     for item in items:
-        if not isinstance(item, Evaluation | TrackResult | Explanation | Plan):
+        if not isinstance(item, Evaluation | TrackResult | Explanation | Plan) and not views.is_equity(item):
             raise TypeError(f"cannot render {type(item).__name__} as {format_id!r}")
     if fmt.writer == "json":
         data = [converter.unstructure(e) for e in items]

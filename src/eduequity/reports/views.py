@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from ..core.equity import is_equity
 from ..core.evaluation import Evaluation
 from ..core.explain import Explanation
 from ..core.remedy import Plan
@@ -72,6 +73,8 @@ def subject(obj: Any) -> str:
         return "explanation"
     if isinstance(obj, Plan):
         return "plan"
+    if is_equity(obj):
+        return "equity"
     raise TypeError(f"cannot render {type(obj).__name__}")
 
 
@@ -85,6 +88,10 @@ def header(obj: Any) -> list[Block]:
         return explanation_header(obj)
     if isinstance(obj, Plan):
         return plan_header(obj)
+    if is_equity(obj):
+        return [Heading(1, "公平性指标 Equity measures"),
+                Para(f"{obj.attrs.get('standard', '')} — {len(obj)} rows, measures: "
+                     + ", ".join(pd.unique(obj["measure"].astype(str))))]
     s = obj.schedule
     projected = "—" if obj.projected_year is None else str(obj.projected_year)
     return [Heading(1, s.title),
@@ -136,7 +143,8 @@ def blocks(items: list[Any], fmt, registry) -> list[Block]:
                 out += _table(sec, pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0], "")
             else:
                 for o in mine:
-                    out += _table(sec, getattr(o, sec.frame), _name(o) if len(mine) > 1 else "")
+                    df = o if kind == "equity" else getattr(o, sec.frame)  # an equity result is its frame
+                    out += _table(sec, df, _name(o) if len(mine) > 1 else "")
     return out
 
 
@@ -145,6 +153,8 @@ def _name(obj: Any) -> str:
         return f"{obj.county} {obj.year}"
     if isinstance(obj, Plan):
         return obj.standard
+    if is_equity(obj):
+        return str(obj.attrs.get("standard", "equity"))
     return obj.standard.id if isinstance(obj, Evaluation) else obj.schedule.id
 
 
