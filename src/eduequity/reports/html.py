@@ -16,11 +16,16 @@ th{background:#f2f2f2}td.text{text-align:left}.muted{color:#666}
 """
 
 
+def _number(v: float) -> str:
+    """Three decimals, as the national-format tables print CVs; a whole number (a count) whole."""
+    return f"{int(v)}" if float(v).is_integer() and abs(v) < 2**53 else f"{v:.3f}"
+
+
 def table(df: pd.DataFrame, columns: tuple[str, ...] = ()) -> str:
     cols = [c for c in (columns or df.columns) if c in df.columns]
     if not len(df):
         return '<p class="muted">（无）none</p>'
-    return df[cols].to_html(index=False, escape=True, na_rep="—", float_format=lambda v: f"{v:.3f}",
+    return df[cols].to_html(index=False, escape=True, na_rep="—", float_format=_number,
                             border=0)
 
 
@@ -37,11 +42,11 @@ def write(blocks, title: str) -> str:
             body.append(f"<h{b.level}>{html.escape(b.text)}</h{b.level}>")
         elif isinstance(b, Para):
             body.append(f"<p>{html.escape(b.text)}</p>")
-        elif isinstance(b, Table):
+        elif isinstance(b, Table) and (len(b.frame) or not b.said_empty):
             body.append(table(b.frame))
         elif isinstance(b, Chart):
             if charts.available():
-                body.append(f"<figure>{b.draw(b.obj)}<figcaption>{html.escape(b.caption)}</figcaption></figure>")
+                body.append(f"<figure>{b.svg()}<figcaption>{html.escape(b.caption)}</figcaption></figure>")
             else:
                 body.append("<p class=\"muted\">（图表需要 matplotlib：pip install 'eduequity[charts]'）"
                             "the chart needs matplotlib</p>")
