@@ -46,12 +46,19 @@ def test_xlsx_is_formula_safe_deterministic_and_one_sheet_per_table(ev):
     data = ee.render(ev, "xlsx")
     assert isinstance(data, bytes) and data == ee.render(ev, "xlsx")
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames[0] == "说明" and len(wb.sheetnames) == 6
+    # the summary's table first (issue #16: summary first), then one sheet per frame; the
+    # per-county tables are in the HTML/Markdown pages, not 4 sheets a county
+    assert wb.sheetnames[:3] == ["说明", "各状态县·年数", "县域结论"] and len(wb.sheetnames) == 7
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)
              and c.value.startswith("=")]
     assert cells and all(c.data_type == "s" for c in cells)
     ws = wb[wb.sheetnames[1]]
     assert ws.freeze_panes == "A2"
+    verdicts = wb["县域结论"]  # printable: fit to one page wide, header repeated, reasons wrapped
+    assert verdicts.page_setup.fitToWidth == 1 and verdicts.sheet_properties.pageSetUpPr.fitToPage
+    assert verdicts.print_title_rows == "$1:$1" and int(verdicts.page_setup.paperSize) == 9  # A4
+    reason = [c for c in verdicts[1] if c.value == "原因"][0]
+    assert verdicts.cell(row=2, column=reason.column).alignment.wrap_text
 
 
 def test_a_format_must_name_known_tables_and_charts():

@@ -17,7 +17,7 @@ FRAMES = {
     "explanation": ("criteria", "schools", "missing"),
     "plan": ("counties", "schools", "shortfalls", "unresolved"),
 }
-TABLES = ("cv_table", "progress")  # derived tables, reports/tables.py
+TABLES = ("cv_table", "progress", "summary", "by_county")  # derived: reports/tables.py and reports/summary.py
 CHARTS = ("cumulative", "composite_by_year", "threshold_heatmap")  # reports/charts.py
 
 

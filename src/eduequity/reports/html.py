@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import charts
-from .views import Chart, Heading, Para, Table
+from .views import Break, Chart, Heading, Para, Table
 
 STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
@@ -69,9 +69,12 @@ def page(title: str, body: list[str]) -> str:
 
 
 def write(blocks, title: str) -> str:
-    body = []
+    body, open_section = [], False
     for b in blocks:
-        if isinstance(b, Heading):
+        if isinstance(b, Break):  # a county's page: its own section, a new page in print
+            body.append(("</section>\n" if open_section else "") + '<section class="county">')
+            open_section = True
+        elif isinstance(b, Heading):
             body.append(f"<h{b.level}>{html.escape(b.text)}</h{b.level}>")
         elif isinstance(b, Para):
             body.append(f"<p>{html.escape(b.text)}</p>")
@@ -83,4 +86,6 @@ def write(blocks, title: str) -> str:
             else:
                 body.append("<p class=\"muted\">（图表需要 matplotlib：pip install 'eduequity[charts]'）"
                             "the chart needs matplotlib</p>")
+    if open_section:
+        body.append("</section>")
     return page(title, body)

@@ -9,7 +9,6 @@ and titles.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -21,39 +20,9 @@ from ..core.remedy import Plan
 from ..core.track import TrackResult
 from ..criteria.reasons import localise
 from . import charts, labels, language, tables
+from . import summary as summaries
+from .blocks import Block, Break, Chart, Heading, Para, Table  # noqa: F401  (the writers import them from here)
 from .formats import DEFAULT_SECTIONS
-
-
-@attrs.frozen
-class Heading:
-    level: int
-    text: str
-
-
-@attrs.frozen
-class Para:
-    text: str
-
-
-@attrs.frozen
-class Table:
-    frame: pd.DataFrame = attrs.field(eq=False)
-    title: str = ""
-    said_empty: bool = False  # a paragraph before it says "none" in the report's language
-
-
-@attrs.frozen
-class Chart:
-    draw: Callable[..., str]
-    obj: Any = attrs.field(eq=False)
-    caption: str = ""
-    lang: str = "zh"  # the chart's own labels, in the report's language
-
-    def svg(self) -> str:
-        return self.draw(self.obj, lang=self.lang)
-
-
-Block = Heading | Para | Table | Chart
 
 #: Text beginning with one of these is run as a formula by spreadsheets (OWASP, "CSV
 #: injection"): writers for spreadsheets store it as text (XLSX) or with a leading
@@ -154,6 +123,8 @@ def blocks(items: list[Any], fmt, registry, lang: str | None = None) -> list[Blo
             title = one_language(sec.title, lang)
             if sec.chart:
                 out += [Chart(CHARTS[sec.chart], o, title, lang or "zh") for o in mine if CHART_APPLIES[sec.chart](o)]
+            elif sec.frame in summaries.SECTIONS:  # blocks of their own: a summary, a page per county
+                out += [b for o in mine for b in summaries.SECTIONS[sec.frame](o, lang or "zh", title)]
             elif sec.frame in tables.TABLES:
                 parts = [tables.TABLES[sec.frame](o, registry) for o in mine]
                 out += _table(sec, pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0], "", title,
