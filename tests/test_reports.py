@@ -290,3 +290,14 @@ def test_an_ordinary_target_is_not_marked_as_approximate(quality):
     md = ee.render(quality, "markdown")
     targets = md.split("## 指标目标")[1].split("\n## ")[0]
     assert "✗" not in targets and "False" not in targets and "| 否 |" not in targets
+
+
+def test_pdf_prints_chinese_with_reportlabs_cid_font_and_is_deterministic(quality):
+    data = ee.render(quality, "pdf")
+    assert data[:5] == b"%PDF-" and data == ee.render(quality, "pdf")
+    assert b"STSong-Light" in data  # the built-in CID font: no CJK font needed on the machine
+    import re
+
+    pages = len(re.findall(rb"/Type /Page[^s]", data))
+    counties = quality.verdicts["county"].nunique()
+    assert pages > counties  # the summary and frames, then at least a page per county

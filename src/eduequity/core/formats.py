@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-WRITERS = ("markdown", "json", "html", "xlsx", "csv")
+WRITERS = ("markdown", "json", "html", "xlsx", "csv", "pdf")
 SUBJECTS = ("any", "evaluation", "track", "explanation", "plan")
 FRAMES = {
     "evaluation": ("verdicts", "counties", "indicators", "schools", "targets", "excluded"),

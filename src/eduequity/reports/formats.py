@@ -62,6 +62,7 @@ def eduequity_report_formats() -> list[ReportFormat]:
         ReportFormat("json", "json", "eduequity evaluation", subject="any"),
         ReportFormat("html", "html", "eduequity 评估报告", subject="any"),
         ReportFormat("xlsx", "xlsx", "eduequity 评估报告", subject="any"),
+        ReportFormat("pdf", "pdf", "eduequity 评估报告", subject="any"),
         ReportFormat("cn.indicators.csv", "csv", "指标与差异系数 Indicators and CVs",
                      (Section("indicators"),), lang="en"),
         ReportFormat("cn.verdicts.csv", "csv", "县域结论 Verdicts", (Section("verdicts"),), lang="en"),

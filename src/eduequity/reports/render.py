@@ -11,14 +11,14 @@ from ..core.remedy import Plan
 from ..core.registry import Registry, registry as default_registry
 from ..core.serialise import converter
 from ..core.track import TrackResult
-from . import csv, html, markdown, views, xlsx
+from . import csv, html, markdown, pdf, views, xlsx
 
 
 def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: str | None = None) -> str | bytes:
     """Render ``obj`` (an Evaluation, a TrackResult, an Explanation, a Plan, or a list of them) as ``format_id``.
 
     ``lang`` ("zh" or "en") overrides the format's language. Reports for people
-    (Markdown, HTML, XLSX) are then in that language alone — headers, statuses,
+    (Markdown, HTML, XLSX, PDF) are then in that language alone — headers, statuses,
     levels, indicator names, yes/no and reasons; CSV keeps the frames' values for
     programs and relabels only its headers.
 
@@ -47,6 +47,8 @@ def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: 
         return html.write(blocks, fmt.title)
     if fmt.writer == "xlsx":
         return xlsx.write(blocks, fmt.title)
+    if fmt.writer == "pdf":
+        return pdf.write(blocks, fmt.title)
     return markdown.write(blocks)
 
 
