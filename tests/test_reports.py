@@ -301,3 +301,17 @@ def test_pdf_prints_chinese_with_reportlabs_cid_font_and_is_deterministic(qualit
     pages = len(re.findall(rb"/Type /Page[^s]", data))
     counties = quality.verdicts["county"].nunique()
     assert pages > counties  # the summary and frames, then at least a page per county
+
+
+def test_a_60_county_chart_names_a_bounded_number_of_counties_beside_the_plot():
+    from eduequity.reports import charts
+
+    ev = ee.evaluate(ee.read_schools(EXAMPLES / "jilin-schools-synthetic.csv"), "cn.basic-balance-2012")
+    assert ev.counties["county"].nunique() == 60
+    svg = charts.composite_by_year(ev)
+    shown = {c for c in ev.counties["county"].astype(str).unique() if c in svg}
+    assert len(shown) <= 2 * charts.MAX_SERIES  # at most MAX_SERIES a panel, not a 60-entry legend
+    assert "其他 52 个县" in svg and "限值 0.65" in svg and "2013.5" not in svg
+    assert "limit" not in svg and "year" not in svg  # one language
+    en = charts.composite_by_year(ev, lang="en")
+    assert "52 other counties" in en and "limit 0.65" in en and "限值" not in en and "其他" not in en

@@ -106,6 +106,8 @@ def composite_by_year(ev, lang: str = "zh") -> str:
     legend entry; the legend sits beside the panel and the limit is labelled on its line.
     """
     plt, w = _pyplot(), _words(lang)
+    from matplotlib.ticker import MaxNLocator
+
     c = ev.counties
     if "composite_cv" not in c.columns or not len(c):
         fig, ax = plt.subplots(figsize=(6, 1))
@@ -133,6 +135,7 @@ def composite_by_year(ev, lang: str = "zh") -> str:
             ax.axhline(limit, color="#cc0000", linestyle="--", linewidth=1, zorder=2)
             ax.annotate(f"{w['limit']} {limit:g}", (1, limit), xycoords=("axes fraction", "data"), ha="right",
                         va="bottom", color="#cc0000", fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 2013.5
         ax.set_title(LEVEL_ZH[lv] if lang != "en" else LEVEL_EN[lv])
         ax.set_xlabel(w["year"])
         ax.set_ylabel(w["cv"])
