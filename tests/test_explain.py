@@ -190,7 +190,7 @@ def test_render_markdown_html_json(panzhihua):
     ex = ee.explain(panzhihua, county="东区", year=2016, level="primary")
     md = ee.render(ex, "markdown")
     assert md.startswith("# 县域义务教育优质均衡发展督导评估办法") and "东区 2016 小学" in md
-    assert "未达标 not met" in md and "方差分量" in md and "未达标原因" in md  # Chinese headers
+    assert "结论：未达标" in md and "not met" not in md and "方差分量" in md and "未达标原因" in md  # Chinese headers
     assert "<table" in ee.render(ex, "html")
     data = json.loads(ee.render(ex, "json"))
     assert data["county"] == "东区" and data["status"] == "not met"

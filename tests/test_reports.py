@@ -46,12 +46,19 @@ def test_xlsx_is_formula_safe_deterministic_and_one_sheet_per_table(ev):
     data = ee.render(ev, "xlsx")
     assert isinstance(data, bytes) and data == ee.render(ev, "xlsx")
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames[0] == "说明" and len(wb.sheetnames) == 6
+    # the summary's table first (issue #16: summary first), then one sheet per frame; the
+    # per-county tables are in the HTML/Markdown pages, not 4 sheets a county
+    assert wb.sheetnames[:3] == ["说明", "各状态县·年数", "县域结论"] and len(wb.sheetnames) == 7
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)
              and c.value.startswith("=")]
     assert cells and all(c.data_type == "s" for c in cells)
     ws = wb[wb.sheetnames[1]]
     assert ws.freeze_panes == "A2"
+    verdicts = wb["县域结论"]  # printable: fit to one page wide, header repeated, reasons wrapped
+    assert verdicts.page_setup.fitToWidth == 1 and verdicts.sheet_properties.pageSetUpPr.fitToPage
+    assert verdicts.print_title_rows == "$1:$1" and int(verdicts.page_setup.paperSize) == 9  # A4
+    reason = [c for c in verdicts[1] if c.value == "原因"][0]
+    assert verdicts.cell(row=2, column=reason.column).alignment.wrap_text
 
 
 def test_a_format_must_name_known_tables_and_charts():
@@ -202,4 +209,109 @@ def test_a_line_break_inside_a_cell_never_breaks_a_markdown_table_row(brk):
     df = pd.DataFrame({"school_name": [f"第一{brk}小学", "第二小学"], "value": [1.0, 2.0]})
     lines = markdown.table(df).splitlines()
     assert len(lines) == 4  # header, rule, two rows: the break stayed inside its cell
-    assert lines[2] == "| 第一 小学 | 1.000 |"
+    assert lines[2] == "| 第一 小学 | 1 |"  # a whole number prints whole (issue #16: not 4.000)
+
+
+# --------------------------------------------------------------------------- one language at a time (issue #16)
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture(scope="module")
+def quality():
+    return ee.evaluate(ee.read_schools(EXAMPLES / "panzhihua-schools-synthetic.csv"), "cn.quality-balance-2017")
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees of an HTML page: the text outside tags, the style sheet left out."""
+    import re
+
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+ENGLISH_IN_ZH = ("True", "False", "<NA>", "nan", "primary", "junior", "not met", "pending", "not assessable",
+                 "schools fail", "missing data", "no observation", "CV over the limit", "teaching_point")
+
+
+def test_a_chinese_report_has_no_english_words_python_literals_or_ids(quality):
+    import re
+
+    for fmt in ("markdown", "html"):
+        out = ee.render(quality, fmt)
+        text = visible_text(out) if fmt == "html" else out
+        for word in ENGLISH_IN_ZH:
+            assert word not in text, (fmt, word)
+        assert not re.findall(r"\b[a-z]+_[a-z0-9_]+\b", text), fmt  # no snake_case keys
+        assert "cn.quality-balance-2017" not in text  # no criterion or target ids
+        assert "backbone-rotation" not in text and "骨干教师交流" in text  # a target named by its title
+    assert "| 否 | 未达标 |" in ee.render(quality, "markdown")  # yes/no as 是/否
+
+
+def test_an_english_report_has_no_chinese_statuses_levels_or_yes_no(quality):
+    md = ee.render(quality, "markdown", lang="en")
+    for word in ("达标", "无法评估", "未到期", "是否", "| 是 |", "| 否 |", "| 小学 |", "| 初中 |", "所学校未达标", "缺数据 ",
+                 "无观测值", "限值"):
+        assert word not in md, word
+    assert "| no | not met |" in md and "schools fail" in md and "composite_cv" not in md
+    assert "Teaching and auxiliary floor area per student" in md  # an indicator by its English name
+
+
+def test_machine_outputs_keep_the_frames_values(quality):
+    csv_text = ee.render(quality, "cn.verdicts.csv").decode("utf-8-sig")
+    assert "not met" in csv_text and "schools fail" in csv_text and "所学校未达标" in csv_text
+    assert '"not met"' in ee.render(quality, "json")  # statuses as programs read them
+
+
+def test_every_bilingual_reason_is_split(quality):
+    """A phrase a criterion writes in both languages without a row in reasons.py would show
+    English in a Chinese report: no reason of the bundled example keeps ASCII words in zh."""
+    import re
+
+    from eduequity.criteria.reasons import localise
+    from eduequity.reports.language import names
+
+    labels = names(quality.standard, "zh")
+    texts = [*quality.verdicts["reasons"], *ee.explain(quality, county="东区", year=2016).schools["why"]]
+    for t in texts:
+        assert not re.search(r"[A-Za-z]{3,}", localise(t, "zh", labels)), t
+
+
+def test_track_labels_say_what_they_hold():
+    from test_track import recs, schedule
+
+    r = ee.track(schedule(), recs(A=2012, B=2013, C=2016), as_of=2015)
+    md = ee.render(r, "markdown")
+    assert "尚需认定县数" in md and "缺数据学校" not in md  # the milestone's counties still to recognise
+    assert ".000" not in md.split("## 逐年累计")[1]  # counts as whole numbers, not 4.000
+
+
+def test_an_ordinary_target_is_not_marked_as_approximate(quality):
+    md = ee.render(quality, "markdown")
+    targets = md.split("## 指标目标")[1].split("\n## ")[0]
+    assert "✗" not in targets and "False" not in targets and "| 否 |" not in targets
+
+
+def test_pdf_prints_chinese_with_reportlabs_cid_font_and_is_deterministic(quality):
+    data = ee.render(quality, "pdf")
+    assert data[:5] == b"%PDF-" and data == ee.render(quality, "pdf")
+    assert b"STSong-Light" in data  # the built-in CID font: no CJK font needed on the machine
+    import re
+
+    pages = len(re.findall(rb"/Type /Page[^s]", data))
+    counties = quality.verdicts["county"].nunique()
+    assert pages > counties  # the summary and frames, then at least a page per county
+
+
+def test_a_60_county_chart_names_a_bounded_number_of_counties_beside_the_plot():
+    from eduequity.reports import charts
+
+    ev = ee.evaluate(ee.read_schools(EXAMPLES / "jilin-schools-synthetic.csv"), "cn.basic-balance-2012")
+    assert ev.counties["county"].nunique() == 60
+    svg = charts.composite_by_year(ev)
+    shown = {c for c in ev.counties["county"].astype(str).unique() if c in svg}
+    assert len(shown) <= 2 * charts.MAX_SERIES  # at most MAX_SERIES a panel, not a 60-entry legend
+    assert "其他 52 个县" in svg and "限值 0.65" in svg and "2013.5" not in svg
+    assert "limit" not in svg and "year" not in svg  # one language
+    en = charts.composite_by_year(ev, lang="en")
+    assert "52 other counties" in en and "limit 0.65" in en and "限值" not in en and "其他" not in en

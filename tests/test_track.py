@@ -141,9 +141,10 @@ def test_track_results_render_as_markdown_html_and_json():
 
     r = ee.track(schedule(), recs(A=2012, B=2013, C=2016), as_of=2015, target_years={"A": 2013})
     md = ee.render(r, "markdown")
-    assert "| 2015 | 4 | 0.667 | 2 | missed | 2 | A、B |" in md
+    assert "| 2015 | 4 | 0.667 | 2 | 未完成 | 2 | A、B |" in md
     page = ee.render(r, "html")
-    assert page.count("<svg") == 1 and "规划 plan" in page  # the chart's text is kept as text
+    assert page.count("<svg") == 1 and "规划" in page  # the chart's text is kept as text
+    assert "规划 plan" not in page and "&lt;NA&gt;" not in page  # one language, no Python literals (issue #16)
     assert page == ee.render(r, "html")  # deterministic, no timestamps
     assert ee.converter.structure(json.loads(ee.render(r, "json")), ee.TrackResult) == r
 

@@ -198,13 +198,12 @@ def run(out: Path) -> list[Path]:
                     if fmt.startswith(f"{place}.") and reg.report_formats[fmt].subject == "track":
                         write(result, fmt, f"{sid}.{fmt.split('.', 1)[1]}")
                 write(result, "html", f"{sid}.html")
-    _print_summary(console, summary)
-    console.print(f"wrote {len(written)} reports to {out}/")
+    _print_summary(console, summary, f"wrote {len(written)} reports to {out}/")
     return written
 
 
-def _print_summary(console, summary: list[list]) -> None:
-    """The demo's table of statuses per data set and standard, so a reader sees the verdicts at once."""
+def _print_summary(console, summary: list[list], last: str) -> None:
+    """The demo's statuses per data set and standard, as a table on the terminal."""
     from rich.table import Table
 
     table = Table(title="eduequity demo — SYNTHETIC data, real standards")
@@ -213,6 +212,7 @@ def _print_summary(console, summary: list[list]) -> None:
     for row in summary:
         table.add_row(*[str(v) for v in row])
     console.print(table)
+    console.print(last)
 
 
 def _remedy_and_explain(ee, ev, stem: str, write) -> None:

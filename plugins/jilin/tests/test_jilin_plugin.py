@@ -147,7 +147,7 @@ def test_a_county_outside_jilin_is_an_input_error():
 def test_schedule_progress_renders():
     r = ee.track(SCHEDULE, history({2013: 4, 2014: 5, 2015: 3}), as_of=2015)
     md = ee.render(r, "jilin.schedule-progress.md")
-    assert "阶段目标" in md and "| 2015 | 10 | 0.167 | 12 | met | 0 |" in md
+    assert "阶段目标" in md and "| 2015 | 10 | 0.167 | 12 | 达标 | 0 |" in md
     assert ee.render(r, "jilin.schedule-progress.html").count("<svg") == 1
 
 

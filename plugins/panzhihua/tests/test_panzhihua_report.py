@@ -22,7 +22,8 @@ from panzhihua_support import COUNTIES, JURISDICTION, NATIONAL_8, evaluate, stan
 P15, P19, P21 = "panzhihua.balanced-allocation-2015", "panzhihua.education-highland-2019", \
     "panzhihua.basic-education-quality-2021"
 CITY = "攀枝花市"  # jurisdiction-wide rows name the city, not its id
-UNITS = ("—", "市教育体育局", "市教育和体育局")  # sorted; "—" for the 2019 plan, which names no 责任单位
+NO_UNIT = "未注明牵头单位"  # issue #16: a heading and a sheet named "—" said nothing
+UNITS = (NO_UNIT, "市教育体育局", "市教育和体育局")  # by lead unit; NO_UNIT for the 2019 plan, which names no 责任单位
 TREND_PARTNERS = "市发改委、市财政局、市人社局、市委农工委"  # 2015 plan 三、（四）, the measure behind 一、（五）
 
 
@@ -105,10 +106,10 @@ def test_a_header_per_plan_then_one_table_per_lead_unit_across_the_plans(evaluat
     assert headings == [*("# " + t for t in titles), "## 目标推进情况", *("### " + u for u in UNITS)]
     assert markdown.count("| " + " | ".join(HEAD) + " |") == len(UNITS)
     # Each unit's table holds the plans it leads in: the 2015 plan's composite-CV trend has the
-    # units of 三、（四）, so only the 2019 plan (no 责任单位 at all) is under "—".
+    # units of 三、（四）, so only the 2019 plan (no 责任单位 at all) is under NO_UNIT.
     assert {r["文件"] for r in rows(unit_table(markdown, "市教育体育局"))} == {"攀办发〔2015〕2号"}
     assert {r["文件"] for r in rows(unit_table(markdown, "市教育和体育局"))} == {"攀办发〔2021〕73号"}
-    assert {r["文件"] for r in rows(unit_table(markdown, "—"))} == {"攀办发〔2019〕88号"}
+    assert {r["文件"] for r in rows(unit_table(markdown, NO_UNIT))} == {"攀办发〔2019〕88号"}
     # Within a table: by document, goal, place, level.
     for unit in UNITS:
         keys = [(r["文件"], r["目标"], r["地区"], r["学段"]) for r in rows(unit_table(markdown, unit))]
@@ -122,12 +123,12 @@ def test_rows_give_status_latest_value_gap_deadline_units_and_clause(markdown):
         "最新值": "0.960", "要求": ">= 0.965", "差距": "0.005", "期限": "2025",
         "配合单位": "市发展改革委、市财政局、市住房城乡建设局、市残联", "条款": "一、（二）", "文件": "攀办发〔2021〕73号"}
     cells = row(part21, "普惠性幼儿园覆盖率达到87%以上")
-    assert [cells[k] for k in ("状态", "最新值", "要求", "差距")] == ["达标", "0.900", ">= 0.87", "0.000"]
-    cells = row(unit_table(markdown, "—"), "建好30个市级中小学（中职）名师及名校长工作室")
-    assert [cells[k] for k in ("状态", "最新值", "要求", "差距", "期限")] == ["未达标", "24.000", ">= 30", "6.000", "2022"]
+    assert [cells[k] for k in ("状态", "最新值", "要求", "差距")] == ["达标", "0.900", ">= 0.87", "0"]
+    cells = row(unit_table(markdown, NO_UNIT), "建好30个市级中小学（中职）名师及名校长工作室")
+    assert [cells[k] for k in ("状态", "最新值", "要求", "差距", "期限")] == ["未达标", "24", ">= 30", "6", "2022"]
     part15 = unit_table(markdown, "市教育体育局")
     cells = row(part15, "义务教育阶段特殊教育学校生均公用经费6000元/生·年")
-    assert [cells[k] for k in ("状态", "最新值", "要求", "差距")] == ["未达标", "5500.000", ">= 6000", "500.000"]
+    assert [cells[k] for k in ("状态", "最新值", "要求", "差距")] == ["未达标", "5500", ">= 6000", "500"]
     assert row(part15, "“三通”通达率达到90%")["状态"] == "未到期"
     assert "| panzhihua |" not in markdown
 
@@ -141,14 +142,14 @@ def test_the_composite_cv_trend_is_listed_under_its_lead_unit_with_its_clause(ma
         assert (r["配合单位"], r["条款"], r["文件"], r["期限"]) == (TREND_PARTNERS, "一、（五）", "攀办发〔2015〕2号", "—")
         assert r["地区"] in ("东区", "西区") and r["学段"] in ("小学", "初中")
         assert r["要求"].startswith("<= ")  # the county's composite of the year before
-    assert trend.title not in unit_table(markdown, "—")
+    assert trend.title not in unit_table(markdown, NO_UNIT)
 
 
 def test_every_city_wide_target_of_a_plan_is_in_its_lead_units_table(evaluations, markdown):
     for ev in evaluations:
         for t in ev.standard.targets:
             if t.scope == "jurisdiction":
-                r = row(unit_table(markdown, t.lead_unit or "—"), t.title, CITY, LEVEL_ZH[t.level])
+                r = row(unit_table(markdown, t.lead_unit or NO_UNIT), t.title, CITY, LEVEL_ZH[t.level])
                 assert (r["文件"], r["条款"], r["期限"]) == (t.source.document, t.source.clause, str(t.deadline)), t.id
                 assert r["配合单位"] == "、".join(t.partner_units), t.id
 
@@ -220,7 +221,7 @@ def test_an_unmet_yes_no_item_shows_its_gap():
     ev = evaluate(P19, obs([(2021, JURISDICTION, "regional_education_highland_formed", 0.0)]))
     md = ee.render(ev, "panzhihua.progress-zh.md")
     cells = row(md, "区域教育高地基本形成")
-    assert [cells[k] for k in ("年份", "状态", "最新值", "要求", "差距")] == ["2021", "未达标", "0.000", "== 1", "1.000"]
+    assert [cells[k] for k in ("年份", "状态", "最新值", "要求", "差距")] == ["2021", "未达标", "0", "== 1", "1"]
 
 
 def test_latest_value_is_the_latest_observation():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-WRITERS = ("markdown", "json", "html", "xlsx", "csv")
+WRITERS = ("markdown", "json", "html", "xlsx", "csv", "pdf")
 SUBJECTS = ("any", "evaluation", "track", "explanation", "plan", "equity")
 FRAMES = {
     "evaluation": ("verdicts", "counties", "indicators", "schools", "targets", "excluded"),
@@ -18,7 +18,7 @@ FRAMES = {
     "plan": ("counties", "schools", "shortfalls", "unresolved"),
     "equity": ("measures",),  # the long frame of ee.equity itself
 }
-TABLES = ("cv_table", "progress")  # derived tables, reports/tables.py
+TABLES = ("cv_table", "progress", "summary", "by_county")  # derived: reports/tables.py and reports/summary.py
 CHARTS = ("cumulative", "composite_by_year", "threshold_heatmap")  # reports/charts.py
 
 

@@ -7,6 +7,9 @@ constant parts and per-group arrays, numbers formatted only there.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 import attrs
 import numpy as np
 
@@ -65,3 +68,79 @@ def lead(g: Groups, title: str) -> tuple:
 
 def level_names(groups: Groups) -> np.ndarray:
     return np.array([LEVEL_ZH[lv] for lv in LEVELS], dtype=object)[groups.keys["level"].cat.codes.to_numpy()]
+
+
+# -- one language for people -----------------------------------------------------------------------
+#
+# The criteria write each reason once, in both languages ("2 所学校未达标 schools fail"), so the
+# frames and the JSON read the same for every reader. A report for people keeps one half:
+# ``localise`` rewrites every bilingual phrase the criteria and verdicts write (the table below
+# is that list, kept here beside ``text``) to its Chinese or its English part, and names ids and
+# metric keys by their labels. A phrase added to a criterion without a row here shows up in
+# both languages, which tests/test_reports.py catches for the bundled standards.
+
+#: (pattern, Chinese, English): regular expressions for phrases a number sits inside.
+_SHAPED: tuple[tuple[str, str, str], ...] = (
+    (r"(\d+) 所学校未达标 schools fail", r"\1 所学校未达标", r"\1 schools fail"),
+    (r"(\d+) 所学校缺数据 schools have missing data", r"\1 所学校缺数据", r"\1 schools have missing data"),
+    (r"低于要求的([\d.]+)% below \1% of the threshold", r"低于要求的\1%", r"below \1% of the threshold"),
+    (r"(\d+) 项未达标 \1 thresholds missed \((\d+) allowed\)", r"\1 项未达标（允许 \2 项）",
+     r"\1 thresholds missed (\2 allowed)"),
+    (r"未达标，在允许的(\d+)项内 missed, within the \1 allowed", r"未达标，在允许的\1项内",
+     r"missed, within the \1 allowed"),
+    (r"无(小学|初中)学校数据 no (\w+) school rows for this county and year", r"无\1学校数据",
+     r"no \2 school rows for this county and year"),
+    (r"(小学|初中)学校均不在计算范围，未评估 every (\w+) school is outside the standard's scope and left out "
+     r"\(see excluded\)", r"\1学校均不在计算范围，未评估", r"every \2 school is outside the standard's scope"),
+    # an exclusion's reason from a standard's file: "民办学校不纳入计算 (private schools are not counted)"
+    (r"([^\s()]*[\u3400-\u9fff][^\s()]*) \(([A-Za-z][^()\u3400-\u9fff]*)\)", r"\1", r"\2"),
+    (r"(^|; )小学 ", r"\1小学 ", r"\1Primary: "),
+    (r"(^|; )初中 ", r"\1初中 ", r"\1Junior: "),
+)
+#: (as written, Chinese, English), longest first so no phrase is cut by a shorter one.
+_PAIRS: tuple[tuple[str, str, str], ...] = tuple(sorted((
+    ("无法评估 not assessable — 无上一年数据或认定信息 no earlier year or recognition to compare",
+     "无法评估：无上一年数据或认定信息", "not assessable — no earlier year or recognition to compare"),
+    ("本学段有学校缺数据，无法分解 a school has missing data: no shares", "本学段有学校缺数据，无法分解",
+     "a school has missing data: no shares"),
+    ("各校生均值相同，方差为0 zero variance: every school equal, no shares", "各校生均值相同，方差为0",
+     "zero variance: every school equal, no shares"),
+    ("无纳入计算的学校 no school of the county was evaluated (see excluded)", "无纳入计算的学校",
+     "no school of the county was evaluated"),
+    (" 全县平均值为0，差异系数无定义 (mean is 0)", " 全县平均值为0，差异系数无定义", ": the mean is 0, no CV"),
+    (" 缺数据的学校 (missing data): ", " 缺数据的学校：", ": schools with missing data: "),
+    ("差异系数超过限值 CV over the limit: ", "差异系数超过限值：", "CV over the limit: "),
+    ("无法评估 not assessable — ", "无法评估：", "not assessable — "),
+    ("，超出限值 over the limit ", "，超出限值 ", ", over the limit "),
+    (" 高于上一年 rose from ", "，高于上一年的 ", ", up from "),
+    ("，限值 limit ", "，限值 ", ", limit "),
+    ("，要求 required ", "，要求 ", ", required "),
+    ("未到期 pending, deadline ", "未到期，期限 ", "pending, deadline "),
+    ("未到期 pending", "未到期", "pending"),
+    ("无观测值 no observation", "无观测值", "no observation"),
+    ("缺数据 missing data", "缺数据", "missing data"),
+), key=lambda p: -len(p[0])))
+_ID = re.compile(r"[a-z][a-z0-9]*(?:[._:-][a-z0-9]+)+")
+
+
+def localise(text: str, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """``text`` (a reason as the criteria write it) in ``lang`` alone, ids and keys named.
+
+    ``names`` maps ids and keys (a target id, its part after the standard's id, a metric
+    key, an indicator key, Chinese indicator names for English) to the label a reader
+    knows; a standard's own id in parentheses is dropped, it heads the report already.
+    """
+    if not text:
+        return text
+    half = 1 if lang == "zh" else 2
+    for pattern, zh, en in _SHAPED:
+        text = re.sub(pattern, zh if half == 1 else en, text)
+    for both, zh, en in _PAIRS:
+        text = text.replace(both, zh if half == 1 else en)
+    names = names or {}
+    text = re.sub(r" \([a-z]+\.[a-z0-9.-]+\)(?=: )", "", text)  # "无观测值 (cn.quality-balance-2017): …"
+    text = _ID.sub(lambda m: names.get(m[0], m[0]), text)
+    if half == 2:
+        for zh_name in sorted((k for k in names if not k.isascii()), key=len, reverse=True):
+            text = text.replace(zh_name, names[zh_name])
+    return text.replace("; ", "；").replace(": ", "：") if half == 1 else text

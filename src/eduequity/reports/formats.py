@@ -15,6 +15,7 @@ from ..core.hookspecs import hookimpl
 from ..core.formats import ReportFormat, Section
 
 EVALUATION_SECTIONS = (
+    Section("summary", "概要 Summary"),
     Section("verdicts", "县域结论 Verdicts"),
     Section(chart="composite_by_year", title="各县综合差异系数 Composite CV by county and year"),
     Section(chart="threshold_heatmap", title="学校 × 标准 Schools against their thresholds"),
@@ -22,6 +23,7 @@ EVALUATION_SECTIONS = (
     Section("indicators", "指标与差异系数 Indicators and CVs"),
     Section("targets", "指标目标 Targets"),
     Section("excluded", "未纳入计算的记录 Excluded rows"),
+    Section("by_county", "分县报告 County by county"),
 )
 TRACK_SECTIONS = (
     Section(chart="cumulative", title="累计认定县数与规划 Recognised counties against the plan"),
@@ -61,6 +63,7 @@ def eduequity_report_formats() -> list[ReportFormat]:
         ReportFormat("json", "json", "eduequity evaluation", subject="any"),
         ReportFormat("html", "html", "eduequity 评估报告", subject="any"),
         ReportFormat("xlsx", "xlsx", "eduequity 评估报告", subject="any"),
+        ReportFormat("pdf", "pdf", "eduequity 评估报告", subject="any"),
         ReportFormat("cn.indicators.csv", "csv", "指标与差异系数 Indicators and CVs",
                      (Section("indicators"),), lang="en"),
         ReportFormat("cn.verdicts.csv", "csv", "县域结论 Verdicts", (Section("verdicts"),), lang="en"),

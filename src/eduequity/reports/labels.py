@@ -1,4 +1,4 @@
-"""Column labels for people: Chinese by default, the library's own names in English.
+"""Column labels for people: Chinese by default, plain English with ``lang="en"``.
 
 Programs read ``ev.counties["composite_cv"]``; a bureau reads 综合差异系数. Labels
 apply to headers only, in the writers for people (Markdown, HTML, XLSX); JSON
@@ -18,7 +18,7 @@ ZH = {
     "mean": "全县平均值", "cv": "差异系数", "limit": "限值", "missing": "缺数据学校",
     "value": "值", "threshold": "标准", "floor": "最低值", "met": "是否达到", "school_passed": "学校是否达标",
     "target": "目标", "metric": "指标项", "op": "比较", "required": "要求", "deadline": "期限",
-    "approximate": "约数（左右）",
+    "approximate": "约数（左右）", "still_needed": "尚需认定县数",
     "required_count": "要求数", "achieved": "已认定数", "share": "占比", "recognised": "已认定", "unrecognised": "未认定",
     "target_year": "计划年份", "recognised_year": "认定年份", "cumulative": "累计", "planned": "规划",
     # ee.explain
@@ -31,16 +31,22 @@ ZH = {
 }
 
 
+EN = {"county": "County", "school_id": "School code", "cv": "CV", "composite_cv": "Composite CV",
+      "composite_limit": "Composite CV limit", "op": "Comparison", "still_needed": "Counties still needed",
+      "why": "Why not met", "what": "To supply", "county_value": "County value", "approximate": "Approximate"}
+
+
 def header(column: str, lang: str) -> str:
-    if lang != "zh":
-        return column
-    if column in ZH:
-        return ZH[column]
+    """A column's header: the Chinese label, or an English one (never a snake_case name)."""
     col = BY_NAME.get(column)
-    return col.zh if col is not None else column
+    if lang == "zh":
+        return ZH.get(column) or (col.zh if col is not None else column)
+    if column in EN:
+        return EN[column]
+    if col is not None and col.en:
+        return col.en
+    return column.replace("_", " ").capitalize() if column.isascii() else column
 
 
 def relabel(df, lang: str):
-    if lang != "zh":
-        return df
     return df.rename(columns={c: header(c, lang) for c in df.columns})

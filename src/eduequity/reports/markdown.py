@@ -1,6 +1,7 @@
 """The Markdown writer: blocks as headings, paragraphs and pipe tables.
 
-CVs and means print to three decimals, as the national-format tables do;
+CVs and means print to three decimals, as the national-format tables do, and
+whole numbers as whole numbers (a count is 4, not 4.000);
 comparisons always use the unrounded values. Charts appear in HTML only.
 """
 
@@ -21,7 +22,7 @@ def _cell(v) -> str:
     if isinstance(v, bool | np.bool_):
         return "✓" if v else "✗"
     if isinstance(v, float | np.floating):
-        return f"{v:.3f}"
+        return f"{int(v)}" if float(v).is_integer() and abs(v) < 2**53 else f"{v:.3f}"
     # every line boundary (\r, \n, \u2028 …) would end the table row: a cell stays on its line
     return _TAG.sub(_defuse, " ".join(str(v).replace("|", "\\|").splitlines()))
 
@@ -52,7 +53,7 @@ def write(blocks) -> str:
             out.append(f"{'#' * b.level} {b.text}\n")
         elif isinstance(b, Para):
             out.append(f"{b.text}\n")
-        elif isinstance(b, Table):
+        elif isinstance(b, Table) and (len(b.frame) or not b.said_empty):
             out.append(table(b.frame))
         elif isinstance(b, Chart):
             continue

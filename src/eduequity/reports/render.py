@@ -11,14 +11,17 @@ from ..core.remedy import Plan
 from ..core.registry import Registry, registry as default_registry
 from ..core.serialise import converter
 from ..core.track import TrackResult
-from . import csv, html, markdown, views, xlsx
+from . import csv, html, markdown, pdf, views, xlsx
 
 
 def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: str | None = None) -> str | bytes:
     """Render ``obj`` (an Evaluation, a TrackResult, an Explanation, a Plan, the frame of ``ee.equity``, or a
     list of them) as ``format_id``.
 
-    ``lang`` ("zh" or "en") overrides the format's language for column headers.
+    ``lang`` ("zh" or "en") overrides the format's language. Reports for people
+    (Markdown, HTML, XLSX, PDF) are then in that language alone — headers, statuses,
+    levels, indicator names, yes/no and reasons; CSV keeps the frames' values for
+    programs and relabels only its headers.
 
     Output is deterministic: the same evaluation gives byte-identical text
     (sorted keys, stable row order, no timestamps).
@@ -36,13 +39,17 @@ def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: 
         data = [converter.unstructure(e) for e in items]
         return json.dumps(data if isinstance(obj, list | tuple) else data[0], ensure_ascii=False, sort_keys=True,
                           indent=1, allow_nan=False) + "\n"
-    blocks = views.relabel(views.blocks(items, fmt, reg), lang or fmt.lang)
+    lang = lang or fmt.lang
+    if fmt.writer == "csv":  # for programs: the frames' own values, relabelled headers only where asked
+        blocks = views.relabel(views.blocks(items, fmt, reg), lang) if lang == "zh" else views.blocks(items, fmt, reg)
+        return csv.write(blocks, fmt.id)
+    blocks = views.relabel(views.blocks(items, fmt, reg, lang), lang)
     if fmt.writer == "html":
         return html.write(blocks, fmt.title)
     if fmt.writer == "xlsx":
         return xlsx.write(blocks, fmt.title)
-    if fmt.writer == "csv":
-        return csv.write(blocks, fmt.id)
+    if fmt.writer == "pdf":
+        return pdf.write(blocks, fmt.title)
     return markdown.write(blocks)
 
 

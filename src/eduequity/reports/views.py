@@ -8,7 +8,7 @@ and titles.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from typing import Any
 
 import attrs
@@ -19,37 +19,11 @@ from ..core.evaluation import Evaluation
 from ..core.explain import Explanation
 from ..core.remedy import Plan
 from ..core.track import TrackResult
-from ..core.columns import LEVEL_ZH
-from ..core.verdicts import STATUS_ZH
-from . import charts, labels, tables
+from ..criteria.reasons import localise
+from . import charts, labels, language, tables
+from . import summary as summaries
+from .blocks import Block, Break, Chart, Heading, Para, Table  # noqa: F401  (the writers import them from here)
 from .formats import DEFAULT_SECTIONS
-
-
-@attrs.frozen
-class Heading:
-    level: int
-    text: str
-
-
-@attrs.frozen
-class Para:
-    text: str
-
-
-@attrs.frozen
-class Table:
-    frame: pd.DataFrame = attrs.field(eq=False)
-    title: str = ""
-
-
-@attrs.frozen
-class Chart:
-    draw: Callable[[Any], str]
-    obj: Any = attrs.field(eq=False)
-    caption: str = ""
-
-
-Block = Heading | Para | Table | Chart
 
 #: Text beginning with one of these is run as a formula by spreadsheets (OWASP, "CSV
 #: injection"): writers for spreadsheets store it as text (XLSX) or with a leading
@@ -78,73 +52,96 @@ def subject(obj: Any) -> str:
     raise TypeError(f"cannot render {type(obj).__name__}")
 
 
-def header(obj: Any) -> list[Block]:
+def header(obj: Any, lang: str = "zh", registry=None) -> list[Block]:
+    """The title and one line of what was evaluated, in ``lang`` ("zh" or "en")."""
+    zh = lang == "zh"
     if isinstance(obj, Evaluation):
         s = obj.standard
-        return [Heading(1, s.title),
-                Para(f"{s.id} — {s.source.document} · {obj.evaluated_rows} of {obj.input_rows} input rows "
-                     f"evaluated, {len(obj.excluded)} excluded")]
+        line = (f"{s.source.document} · 纳入计算 {obj.evaluated_rows} / {obj.input_rows} 行，未纳入 {len(obj.excluded)} 行"
+                if zh else f"{s.source.document} · {obj.evaluated_rows} of {obj.input_rows} input rows evaluated, "
+                f"{len(obj.excluded)} excluded")
+        return [Heading(1, s.title if zh or not s.title_en else s.title_en), Para(line)]
     if isinstance(obj, Explanation):
-        return explanation_header(obj)
+        return explanation_header(obj, lang, language.names(_standard(obj, registry), lang))
     if isinstance(obj, Plan):
-        return plan_header(obj)
+        return plan_header(obj, lang)
     if is_equity(obj):
         return [Heading(1, "公平性指标 Equity measures"),
                 Para(f"{obj.attrs.get('standard', '')} — {len(obj)} rows, measures: "
                      + ", ".join(pd.unique(obj["measure"].astype(str))))]
     s = obj.schedule
     projected = "—" if obj.projected_year is None else str(obj.projected_year)
-    return [Heading(1, s.title),
-            Para(f"{s.id} — {s.source.document} · 截至 as of {obj.as_of} · "
-                 f"{int(obj.milestones['achieved'].iloc[-1])} of {s.total} recognised · pace {obj.pace:.2f} a year · "
-                 f"预计完成 projected {projected}")]
+    done = int(obj.milestones["achieved"].iloc[-1]) if len(obj.milestones) else 0
+    line = (f"{s.source.document} · 截至 {obj.as_of} 年已认定 {done} / {s.total} 个县 · 每年约 {obj.pace:.2f} 个 · "
+            f"预计 {projected} 年完成" if zh else
+            f"{s.source.document} · as of {obj.as_of} · {done} of {s.total} recognised · pace {obj.pace:.2f} a year"
+            f" · projected {projected}")
+    return [Heading(1, s.title), Para(line)]
 
 
-def explanation_header(ex: Explanation) -> list[Block]:
-    level = LEVEL_ZH.get(ex.level, "小学、初中") if ex.level else "小学、初中"
+def explanation_header(ex: Explanation, lang: str = "zh", names: dict | None = None) -> list[Block]:
+    from .language import LEVEL, STATUS
+
+    both = "小学、初中" if lang == "zh" else "primary and junior secondary"
+    level = LEVEL[lang].get(ex.level, both) if ex.level else both
+    status = STATUS[lang].get(ex.status, ex.status)
+    reason = localise(ex.reason, lang, names) if ex.reason else ""
+    verdict = "结论：" if lang == "zh" else "verdict: "
     return [Heading(1, f"{ex.title}：{ex.county} {ex.year} {level}"),
-            Para(f"{ex.standard} — 结论 verdict: {STATUS_ZH.get(ex.status, ex.status)} {ex.status}"
-                 + (f" · {ex.reason}" if ex.reason else ""))]
+            Para(f"{verdict}{status}" + (f" · {reason}" if reason else ""))]
 
 
-def plan_header(plan: Plan) -> list[Block]:
+def plan_header(plan: Plan, lang: str = "zh") -> list[Block]:
     places = plan.counties[["year", "county"]].drop_duplicates()
-    money = ""
-    if "cost_one_off" in plan.counties.columns:
-        money = (f" · 一次性投入 one-off {plan.counties['cost_one_off'].sum():,.0f} 元，每年 yearly "
-                 f"{plan.counties['cost_yearly'].sum():,.0f} 元")
-    return [Heading(1, f"缺什么、补什么：达标所需的最少补充 — {plan.standard}"),
-            Para(f"{len(places)} 个县·年需要补充 county-years need additions, "
-                 f"{plan.schools[['year', 'school_id']].drop_duplicates().shape[0]} 所学校·年 school-years"
-                 f"{money} · 补充后仍无法达标 left unresolved: {len(plan.unresolved)} (缺数据 missing data, or no school)")]
+    schools = plan.schools[["year", "school_id"]].drop_duplicates().shape[0]
+    costs = "cost_one_off" in plan.counties.columns
+    one_off = plan.counties["cost_one_off"].sum() if costs else 0
+    yearly = plan.counties["cost_yearly"].sum() if costs else 0
+    if lang == "zh":
+        money = f" · 一次性投入 {one_off:,.0f} 元，每年 {yearly:,.0f} 元" if costs else ""
+        return [Heading(1, "缺什么、补什么：达标所需的最少补充"),
+                Para(f"{len(places)} 个县·年需要补充，涉及 {schools} 所学校·年{money} · "
+                     f"补充后仍无法达标（缺数据或无学校）：{len(plan.unresolved)}")]
+    money = f" · one-off {one_off:,.0f} yuan, yearly {yearly:,.0f} yuan" if costs else ""
+    return [Heading(1, "What to add: the least additions that meet the standard"),
+            Para(f"{len(places)} county-years need additions at {schools} school-years{money} · "
+                 f"left unresolved (missing data, or no school): {len(plan.unresolved)}")]
 
 
-def blocks(items: list[Any], fmt, registry) -> list[Block]:
+def blocks(items: list[Any], fmt, registry, lang: str | None = None) -> list[Block]:
     """Blocks for one object or several: headers, then each section in order.
 
     A derived table (``progress``, ``cv_table``) over several evaluations is one
     table across all of them — one report per lead unit across three plans —
-    while frames and charts come once per object.
+    while frames and charts come once per object. With ``lang`` (reports for
+    people) headings and cell values are in that language alone
+    (``language.frame``); without it (CSV) the frames are written as they are.
     """
     kinds = {subject(o) for o in items}
     for kind in kinds:
         if fmt.subject not in ("any", kind):
             raise TypeError(f"format {fmt.id!r} renders {fmt.subject} results, not {kind} results")
-    out: list[Block] = [b for o in items for b in header(o)]
+    out: list[Block] = [b for o in items for b in header(o, lang or "zh", registry)]
     by_kind = {kind: fmt.sections if fmt.subject == kind and fmt.sections else DEFAULT_SECTIONS[kind]
                for kind in kinds}
     for kind in sorted(kinds):
         mine = [o for o in items if subject(o) == kind]
         for sec in by_kind[kind]:
+            title = one_language(sec.title, lang)
             if sec.chart:
-                out += [Chart(CHARTS[sec.chart], o, sec.title) for o in mine if CHART_APPLIES[sec.chart](o)]
+                out += [Chart(CHARTS[sec.chart], o, title, lang or "zh") for o in mine if CHART_APPLIES[sec.chart](o)]
+            elif sec.frame in summaries.SECTIONS:  # blocks of their own: a summary, a page per county
+                out += [b for o in mine for b in summaries.SECTIONS[sec.frame](o, lang or "zh", title)]
             elif sec.frame in tables.TABLES:
                 parts = [tables.TABLES[sec.frame](o, registry) for o in mine]
-                out += _table(sec, pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0], "")
+                out += _table(sec, pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0], "", title,
+                              lang)
             else:
                 for o in mine:
                     df = o if kind == "equity" else getattr(o, sec.frame)  # an equity result is its frame
-                    out += _table(sec, df, _name(o) if len(mine) > 1 else "")
+                    if lang:
+                        df = language.frame(df, lang, language.names(_standard(o, registry), lang))
+                    out += _table(sec, df, _name(o) if len(mine) > 1 else "", title, lang)
     return out
 
 
@@ -158,15 +155,41 @@ def _name(obj: Any) -> str:
     return obj.standard.id if isinstance(obj, Evaluation) else obj.schedule.id
 
 
-def _table(sec, df: pd.DataFrame, suffix: str) -> list[Block]:
+def _standard(obj: Any, registry) -> Any:
+    """The Standard an object was judged against, for naming its ids (None for a schedule)."""
+    if isinstance(obj, Evaluation):
+        return obj.standard
+    sid = getattr(obj, "standard", None)
+    try:
+        return registry.standard(sid) if isinstance(sid, str) and registry is not None else None
+    except (KeyError, ValueError):
+        return None
+
+
+_BILINGUAL = re.compile(r"^(?P<zh>[^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?) (?P<en>[A-Z][^\u3400-\u9fff]*)$")
+
+
+def one_language(title: str, lang: str | None) -> str:
+    """A built-in title "县域结论 Verdicts" as "县域结论" (zh) or "Verdicts" (en); others as they are."""
+    m = _BILINGUAL.match(title or "")
+    if not lang or m is None:
+        return title
+    return m["zh"] if lang == "zh" else m["en"]
+
+
+def _table(sec, df: pd.DataFrame, suffix: str, title: str = "", lang: str | None = None) -> list[Block]:
     if sec.columns:
         df = df[[c for c in sec.columns if c in df.columns]]
-    title = " ".join(p for p in (sec.title or sec.frame, suffix) if p)
+    title = " ".join(p for p in (title or sec.title or sec.frame, suffix) if p)
     out: list[Block] = [Heading(2, title)]
     if sec.group_by and sec.group_by in df.columns and len(df):
+        named = labels.header(sec.group_by, lang or "zh")
+        unnamed = f"未注明{named}" if lang != "en" else f"(no {named.lower()})"
         for value, part in df.groupby(sec.group_by, sort=True, dropna=False):
-            label = "—" if pd.isna(value) or value == "" else str(value)
+            label = unnamed if pd.isna(value) or value in ("", "—") else str(value)
             out += [Heading(3, label), Table(part.drop(columns=sec.group_by).reset_index(drop=True), f"{label}")]
+    elif lang and not len(df):
+        out += [Para("（无）" if lang == "zh" else "(none)"), Table(df, title, said_empty=True)]  # Markdown/HTML skip it
     else:
         out.append(Table(df, title))
     return out

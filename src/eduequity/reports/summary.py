@@ -1,0 +1,176 @@
+"""What a bureau reads first, and the page it hands each county's reviewer.
+
+``summary``: per standard, how many county-years have each status, the counties that
+fail in the latest year and by how much, the indicators that fail most, and the data
+warnings. ``counties``: one section per county of the latest year — the verdict, every
+criterion with value, limit, margin and clause (``ee.explain``), the schools that fail
+by name and what they miss, what to add at each (``ee.remedy``), and the county's
+verdicts over the years. Both are built from the evaluation's own frames and those two
+public functions, so their numbers are the evaluation's numbers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..core.evaluation import Evaluation
+from ..core.explain import explain
+from ..core.remedy import remedy
+from ..criteria.reasons import localise
+from . import language, labels
+from .blocks import Break, Heading, Para, Table
+
+#: Per-county pages written at most; past it the summary says how many were left out
+#: (each page runs ``ee.explain`` once, ~0.2 s at a county of 50 schools).
+MAX_COUNTIES = 100
+WORDS = {
+    "zh": {"counts": "各状态县·年数", "failing": "{year}年未达标的县", "indicators": "未达标最多的指标",
+           "warnings": "数据问题", "excluded": "未纳入计算的记录：{n} 行", "none": "（无）", "verdict": "结论",
+           "criteria": "各项评估", "schools": "未达标的学校", "add": "应补充", "trend": "历年结论",
+           "more": "另有 {n} 个县未列出分县页（用 eduequity explain 查看）", "county_years": "县·年数",
+           "cv_fails": "差异系数超限的县·学段", "school_fails": "未达标的学校·年"},
+    "en": {"counts": "County-years by status", "failing": "Counties not met in {year}",
+           "indicators": "Indicators failing most", "warnings": "Data problems", "excluded": "Rows left out: {n}",
+           "none": "(none)", "verdict": "Verdict", "criteria": "Criteria", "schools": "Schools not met",
+           "add": "What to add", "trend": "Verdicts by year",
+           "more": "{n} more counties have no page here (see eduequity explain)", "county_years": "County-years",
+           "cv_fails": "County-levels over the CV limit", "school_fails": "School-years not met"},
+}
+
+
+def _w(lang: str) -> dict[str, str]:
+    return WORDS["en" if lang == "en" else "zh"]
+
+
+def summary(ev: Evaluation, lang: str, title: str = "") -> list:
+    """The summary blocks of one evaluation."""
+    w, names = _w(lang), language.names(ev.standard, lang)
+    v = ev.verdicts
+    out: list = [Heading(2, title or w["counts"]), Heading(3, w["counts"])]
+    counts = (v.assign(status=v["status"].astype(str)).pivot_table(index="year", columns="status", values="county",
+                                                                  aggfunc="count", fill_value=0, observed=True))
+    counts = counts.reindex(columns=[s for s in language.STATUS["en"] if s in counts.columns])
+    counts.columns = [language.STATUS[lang if lang == "en" else "zh"][c] for c in counts.columns]
+    out.append(Table(counts.reset_index().rename(columns={"year": labels.header("year", lang)}),
+                            w["counts"]))
+    if len(v):
+        out += _failing(ev, lang, w)
+    out += _indicators(ev, lang, w, names)
+    out += _warnings(ev, lang, w)
+    return out
+
+
+def _failing(ev: Evaluation, lang: str, w: dict) -> list:
+    year = int(ev.verdicts["year"].max())
+    v = ev.verdicts[(ev.verdicts["year"] == year) & (ev.verdicts["status"].astype(str) == "not met")]
+    c = ev.counties[ev.counties["year"] == year]
+    cols = [k for k in ("county", "level", "status", "schools_not_met", "composite_cv", "composite_limit") if k in c]
+    part = c[c["county"].astype(str).isin(set(v["county"].astype(str)))][cols].copy()
+    if "composite_cv" in part:
+        part["over"] = (part["composite_cv"] - part["composite_limit"]).clip(lower=0)
+    part = part.sort_values(["county", "level"], kind="stable").reset_index(drop=True)
+    frame = labels.relabel(language.frame(part, lang, {}), lang)
+    if "over" in part:
+        frame = frame.rename(columns={labels.header("over", lang): "超出限值" if lang == "zh" else "Over the limit"})
+    title = w["failing"].format(year=year)
+    return [Heading(3, title), Para(w["none"]) if not len(part) else Table(frame, title)]
+
+
+def _indicators(ev: Evaluation, lang: str, w: dict, names: dict) -> list:
+    ind = ev.indicators
+    over = ind[ind["passed"].fillna(True) == False].groupby("indicator", observed=True).size()  # noqa: E712
+    s = ev.schools
+    missed = s[s["met"].fillna(True) == False].groupby("indicator", observed=True).size()  # noqa: E712
+    both = pd.DataFrame({w["cv_fails"]: over, w["school_fails"]: missed}).fillna(0).astype("int64")
+    if not len(both):
+        return [Heading(3, w["indicators"]), Para(w["none"])]
+    both = both.sort_values([w["school_fails"], w["cv_fails"]], ascending=False, kind="stable").head(10)
+    both.index = [names.get(str(k), str(k)) for k in both.index]
+    head = labels.header("indicator", lang)
+    return [Heading(3, w["indicators"]),
+            Table(both.rename_axis(head).reset_index(), w["indicators"])]
+
+
+def _warnings(ev: Evaluation, lang: str, w: dict) -> list:
+    out: list = [Heading(3, w["warnings"])]
+    warn = ev.warnings
+    if len(warn):
+        out.append(Table(labels.relabel(warn[["where", "message"]].reset_index(drop=True), lang), w["warnings"]))
+    ex = ev.excluded
+    out.append(Para(w["excluded"].format(n=len(ex))))
+    if len(ex):
+        why = ex["reason"].astype(str).map(lambda r: localise(r, lang)).value_counts().sort_index()
+        out.append(Table(pd.DataFrame({labels.header("reason", lang): why.index,
+                                             labels.header("row", lang) if lang == "en" else "行数": why.to_numpy()}),
+                               w["warnings"]))
+    if not len(warn) and not len(ex):
+        out.append(Para(w["none"]))
+    return out
+
+
+def by_county(ev: Evaluation, lang: str, title: str = "") -> list:
+    """A printable section per county of the latest year (failing counties first)."""
+    w, names = _w(lang), language.names(ev.standard, lang)
+    v = ev.verdicts
+    if not len(v) or not len(ev.schools):
+        return []
+    year = int(v["year"].max())
+    latest = v[v["year"] == year]
+    order = latest.assign(_bad=latest["status"].astype(str) != "not met").sort_values(["_bad", "county"],
+                                                                                    kind="stable")
+    counties = order["county"].astype(str).tolist()
+    try:
+        plan = remedy(ev)
+    except (KeyError, ValueError, TypeError):  # no school sections (loaded from JSON), or no resource rule
+        plan = None
+    out: list = [Heading(2, title or w["verdict"])]
+    for county in counties[:MAX_COUNTIES]:
+        try:
+            ex = explain(ev, county=county, year=year)
+        except (KeyError, ValueError):
+            continue
+        out += _county(ev, ex, plan, lang, w, names)
+    if len(counties) > MAX_COUNTIES:
+        out.append(Para(w["more"].format(n=len(counties) - MAX_COUNTIES)))
+    return out
+
+
+def _county(ev: Evaluation, ex, plan, lang: str, w: dict, names: dict) -> list:
+    """One county's page: verdict, criteria, failing schools, what to add, the years."""
+    status = language.STATUS[lang if lang == "en" else "zh"].get(ex.status, ex.status)
+    out: list = [Break(ex.county), Heading(3, f"{ex.county} {ex.year}"),
+                 Para(f"{w['verdict']}：{status}" if lang != "en" else f"{w['verdict']}: {status}")]
+    if ex.reason:
+        out.append(Para(localise(ex.reason, lang, names)))
+    crit = ex.criteria[[c for c in ("title", "level", "indicator", "value", "op", "limit", "margin", "status",
+                                    "clause") if c in ex.criteria]]
+    out += [Heading(4, w["criteria"]), _detail(crit, lang, names, w["criteria"])]
+    s = ex.schools
+    if "met" in s:
+        failing = s[s["met"].fillna(True) == False]  # noqa: E712
+        cols = [c for c in ("school_name", "school_id", "level", "indicator", "value", "threshold", "floor", "why")
+                if c in failing]
+        out += [Heading(4, w["schools"]), _detail(failing[cols].reset_index(drop=True), lang, names, w["schools"])]
+    if plan is not None and len(plan.schools):
+        p = plan.schools
+        mine = p[(p["county"].astype(str) == ex.county) & (p["year"] == ex.year)]
+        cols = [c for c in ("school_name", "level", "resource", "unit", "addition", "cost_one_off") if c in mine]
+        out += [Heading(4, w["add"]), _detail(mine[cols].reset_index(drop=True), lang, names, w["add"])]
+    years = ev.verdicts[ev.verdicts["county"].astype(str) == ex.county][["year", "status"]]
+    if "composite_cv" in ev.counties:
+        c = ev.counties[ev.counties["county"].astype(str) == ex.county]
+        cv = c.pivot_table(index="year", columns="level", values="composite_cv", observed=True)
+        cv.columns = [f"{language.LEVEL[lang if lang == 'en' else 'zh'].get(str(k), k)} "
+                      f"{labels.header('composite_cv', lang)}" for k in cv.columns]
+        years = years.merge(cv.reset_index(), on="year", how="left")
+    out += [Heading(4, w["trend"]), _detail(years.reset_index(drop=True), lang, names, w["trend"])]
+    return out
+
+
+def _detail(df: pd.DataFrame, lang: str, names: dict, title: str) -> Table | Para:
+    if not len(df):
+        return Para(_w(lang)["none"])
+    return Table(labels.relabel(language.frame(df, lang, names), lang), title, detail=True)
+
+
+SECTIONS = {"summary": summary, "by_county": by_county}
