@@ -118,6 +118,11 @@ _PAIRS: tuple[tuple[str, str, str], ...] = tuple(sorted((
     ("未到期 pending, deadline ", "未到期，期限 ", "pending, deadline "),
     ("未到期 pending", "未到期", "pending"),
     ("无观测值 no observation", "无观测值", "no observation"),
+    ("需补充指标 supply metrics: ", "需补充指标: ", "supply metrics: "),
+    ("recognition:basic-balance", "基本均衡认定记录", "basic-balance recognitions"),
+    ("recognition:quality-balance", "优质均衡认定记录", "quality-balance recognitions"),
+    ("recognition:preliminary", "初步认定记录", "preliminary recognitions"),
+    ("recognition:provincial", "省级认定记录", "provincial recognitions"),
     ("缺数据 missing data", "缺数据", "missing data"),
 ), key=lambda p: -len(p[0])))
 _ID = re.compile(r"[a-z][a-z0-9]*(?:[._:-][a-z0-9]+)+")
@@ -140,6 +145,7 @@ def localise(text: str, lang: str, names: Mapping[str, str] | None = None) -> st
     names = names or {}
     text = re.sub(r" \([a-z]+\.[a-z0-9.-]+\)(?=: )", "", text)  # "无观测值 (cn.quality-balance-2017): …"
     text = _ID.sub(lambda m: names.get(m[0], m[0]), text)
+    text = re.sub(r"([^\s,（）：:]+)（\1）", r"\1", text)  # a key named beside its own name: once
     if half == 2:
         for zh_name in sorted((k for k in names if not k.isascii()), key=len, reverse=True):
             text = text.replace(zh_name, names[zh_name])

@@ -42,6 +42,15 @@ def _text(v) -> str:
     return str(v)
 
 
+#: A table row cannot break across pages: a cell longer than this is cut, with a pointer to
+#: the HTML/XLSX report, which hold it whole.
+MAX_CELL = 900
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_CELL else text[:MAX_CELL] + "…"
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -53,9 +62,13 @@ def _table(df: pd.DataFrame, cell, width: float):
     from reportlab.platypus import Table as RLTable
     from reportlab.platypus import TableStyle
 
+    texts = [[_cut(_text(v)) for v in row] for row in df.itertuples(index=False, name=None)]
+    # Columns as wide as what they hold (a reason wide, a year narrow), within 4 to 60 characters.
+    need = [min(60, max([len(str(c))] + [len(r[i]) for r in texts], default=4)) for i, c in enumerate(df.columns)]
+    need = [max(4, n) for n in need]
     rows = [[Paragraph(_escape(str(c)), cell) for c in df.columns]]
-    rows += [[Paragraph(_escape(_text(v)), cell) for v in row] for row in df.itertuples(index=False, name=None)]
-    t = RLTable(rows, colWidths=[width / max(1, len(df.columns))] * len(df.columns), repeatRows=1)
+    rows += [[Paragraph(_escape(v), cell) for v in row] for row in texts]
+    t = RLTable(rows, colWidths=[width * n / sum(need) for n in need] if need else None, repeatRows=1)
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                            ("VALIGN", (0, 0), (-1, -1), "TOP")]))
