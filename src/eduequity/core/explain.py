@@ -13,7 +13,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from ..criteria import CRITERIA_COLUMNS, MISSING_COLUMNS, Focus, missing_frame
+from ..criteria import CRITERIA_COLUMNS, MISSING_COLUMNS, Criterion, Focus, missing_frame
+from ..criteria.base import explain_rows
 from .columns import LEVEL_ALIASES, LEVELS
 from .evaluate import judged_sections, section_context
 from .evaluation import Evaluation
@@ -77,14 +78,21 @@ def explain(ev: Evaluation, *, county: str, year: int, level: str | None = None,
         names = pd.Series(chosen["school_name"].to_numpy(dtype=object),
                           index=chosen["school_id"].to_numpy(dtype=object)).groupby(level=0).first()
     focus = Focus(ctx, targets, names, {m.key: m.zh for m in std.metrics})
-    parts = [c.explain(focus) for c in std.criteria]
+    # Criteria explained by their rows of ev.targets alone are explained together (one frame, not
+    # one per target); the rest each by its own kind; rows keep the standard's order.
+    by_rows = [c for c in std.criteria if type(c).explain is Criterion.explain]
+    parts = [c.explain(focus) for c in std.criteria if type(c).explain is not Criterion.explain]
+    if by_rows:
+        parts.append(explain_rows(by_rows, focus))
+    place = {c.id: i for i, c in enumerate(std.criteria)}
     return Explanation(
         standard=std.id, title=std.title, year=int(year), county=county, level=None if level is None else levels[0],
         status=str(verdict["status"]), reason=str(verdict["reasons"]),
-        criteria=_frame([p.criteria for p in parts], CRITERIA_COLUMNS),
+        criteria=_in_order(_frame([p.criteria for p in parts], CRITERIA_COLUMNS), place),
         schools=_frame([p.schools for p in parts], SCHOOL_COLUMNS if names is not None else
                        tuple(c for c in SCHOOL_COLUMNS if c != "school_name")),
-        missing=_frame([p.missing for p in parts] + [_absent(ev, year, county, levels)], MISSING_COLUMNS),
+        missing=_in_order(_frame([p.missing for p in parts] + [_absent(ev, year, county, levels)], MISSING_COLUMNS),
+                          place),
     )
 
 
@@ -133,6 +141,14 @@ def _absent(ev: Evaluation, year: int, county: str, levels: tuple[str, ...]) -> 
              & c["level"].isin([lv for lv in levels if lv in ev.standard.school_levels]).to_numpy()
              & (c["schools"].to_numpy() == 0)]
     return missing_frame("school rows", "", none["level"].to_numpy(dtype=object))
+
+
+def _in_order(frame: pd.DataFrame, place: dict[str, int]) -> pd.DataFrame:
+    """Rows in the standard's order of criteria (rows of no criterion — a level's school rows — first)."""
+    if not len(frame):
+        return frame
+    at = frame["criterion"].map(place).fillna(-1).to_numpy()
+    return frame.iloc[np.argsort(at, kind="stable")].reset_index(drop=True)
 
 
 def _frame(parts: list[pd.DataFrame | None], columns: tuple[str, ...]) -> pd.DataFrame:

@@ -248,26 +248,40 @@ class Criterion:
         """Why it came out as it did at one county-year. The default suits a criterion decided
         by its rows of ``ev.targets`` (a metric target, a prerequisite, a trend): those rows are
         the whole story, already judged; nothing is computed again."""
-        rows = focus.targets[focus.targets["target"].to_numpy(dtype=object) == self.id]
-        status = rows["status"].array
-        value, required = rows["value"].to_numpy(dtype=float), rows["required"].to_numpy(dtype=float)
-        failed = np.asarray(status == verdicts.NOT_MET)
-        unknown = np.asarray(status == verdicts.NOT_ASSESSABLE)
-        pending = np.asarray(status == verdicts.PENDING)
-        op = rows["op"].to_numpy(dtype=object)
-        reason = txt.joined(txt.text(rows["metric"].to_numpy(dtype=object), " = ", txt.number(value, "%g"),
-                                     "，要求 required ", op, " ", txt.number(required, "%g"), where=failed),
-                            txt.joined(txt.text("无观测值 no observation", where=unknown),
-                                       txt.text("未到期 pending, deadline ", rows["deadline"].to_numpy(dtype=object),
-                                                where=pending)))
-        criteria = criteria_frame(self, rows["level"].to_numpy(dtype=object), rows["metric"].to_numpy(dtype=object),
-                                  value, op, required, status, reason)
-        metric = rows["metric"].to_numpy(dtype=object)[unknown]
-        missing = missing_frame(self.supplies(), self.id, rows["level"].to_numpy(dtype=object)[unknown],
-                                metric=metric,
-                                metric_zh=np.array([focus.labels.get(m, getattr(self, "title", "")) for m in metric],
-                                                   dtype=object))
-        return Explained(criteria, missing=missing)
+        return explain_rows([self], focus)
+
+
+def explain_rows(criteria: Sequence[Criterion], focus: Focus) -> Explained:
+    """The default ``explain`` of many criteria at once, in their order: a standard has a score of
+    targets, and a frame per target per county costs more than all their arithmetic."""
+    ids = pd.Index([c.id for c in criteria])
+    t = focus.targets
+    pos = ids.get_indexer(t["target"].to_numpy(dtype=object))
+    keep = np.flatnonzero(pos >= 0)
+    keep = keep[np.argsort(pos[keep], kind="stable")]
+    rows, at = t.iloc[keep], pos[keep]
+    status = rows["status"].array
+    value, required = rows["value"].to_numpy(dtype=float), rows["required"].to_numpy(dtype=float)
+    failed = np.asarray(status == verdicts.NOT_MET)
+    unknown = np.asarray(status == verdicts.NOT_ASSESSABLE)
+    pending = np.asarray(status == verdicts.PENDING)
+    op, metric = rows["op"].to_numpy(dtype=object), rows["metric"].to_numpy(dtype=object)
+    level = rows["level"].to_numpy(dtype=object)
+    reason = txt.joined(txt.text(metric, " = ", txt.number(value, "%g"), "，要求 required ", op, " ",
+                                 txt.number(required, "%g"), where=failed),
+                        txt.joined(txt.text("无观测值 no observation", where=unknown),
+                                   txt.text("未到期 pending, deadline ", rows["deadline"].to_numpy(dtype=object),
+                                            where=pending)))
+    title = np.array([getattr(c, "title", "") for c in criteria], dtype=object)
+    frame = criteria_frame(criteria[0] if len(criteria) == 1 else None, level, metric, value, op, required,
+                           status, reason, ids=ids.to_numpy(dtype=object)[at], titles=title[at],
+                           clauses=np.array([c.source.cite() for c in criteria], dtype=object)[at])
+    lacking = at[unknown]
+    missing = missing_frame(np.array([c.supplies() for c in criteria], dtype=object)[lacking],
+                            ids.to_numpy(dtype=object)[lacking], level[unknown], metric=metric[unknown],
+                            metric_zh=np.array([focus.labels.get(m, title[i]) for m, i in zip(metric[unknown], lacking)],
+                                               dtype=object))
+    return Explained(frame, missing=missing)
 
 
 def changed(obj: Any, field: str, value: Any) -> Any:
@@ -311,21 +325,25 @@ def no_rows() -> pd.DataFrame:
 
 def criteria_frame(criterion: Any, level: Any, indicator: Any, value: np.ndarray, op: Any, limit: np.ndarray,
                    status: Any, reason: np.ndarray, schools: np.ndarray | None = None,
-                   schools_not_met: np.ndarray | None = None) -> pd.DataFrame:
-    """Rows of ``ex.criteria``; scalars stand for every row. The margin says how far from
-    failing, with the sign readers expect: positive is room to spare."""
+                   schools_not_met: np.ndarray | None = None, *, ids: Any = None, titles: Any = None,
+                   clauses: Any = None) -> pd.DataFrame:
+    """Rows of ``ex.criteria``; scalars stand for every row (``ids``, ``titles``, ``clauses``: per
+    row, for rows of several criteria). The margin says how far from failing, with the sign
+    readers expect: positive is room to spare."""
     n = len(value)
+    if ids is None:
+        ids, titles, clauses = criterion.id, getattr(criterion, "title", ""), criterion.source.cite()
 
     def counts(x: np.ndarray | None) -> pd.arrays.IntegerArray:
         return pd.array([pd.NA] * n if x is None else np.asarray(x, dtype=np.int64), dtype="Int64")
 
     return pd.DataFrame({
-        "criterion": criterion.id, "title": getattr(criterion, "title", ""),
+        "criterion": ids, "title": titles,
         "level": pd.Series(np.broadcast_to(np.asarray(level, dtype=object), (n,)), dtype=object),
         "indicator": pd.Series(np.broadcast_to(np.asarray(indicator, dtype=object), (n,)), dtype=object),
         "value": np.asarray(value, dtype=float), "op": op, "limit": np.asarray(limit, dtype=float),
         "margin": margin(op, value, limit), "status": pd.Categorical(status, dtype=verdicts.STATUS_DTYPE),
-        "clause": criterion.source.cite(), "reason": np.asarray(reason, dtype=object),
+        "clause": clauses, "reason": np.asarray(reason, dtype=object),
         "schools": counts(schools), "schools_not_met": counts(schools_not_met),
     }, index=pd.RangeIndex(n), columns=list(CRITERIA_COLUMNS))
 
