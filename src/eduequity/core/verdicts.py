@@ -132,11 +132,14 @@ def _supply(place: np.ndarray, metric: np.ndarray, metric_names: Mapping[str, st
     """Per place, "需补充指标 supply metrics: key（中文名）, …" for the metrics of its unobserved targets."""
     if not len(metric):
         return np.full(n, "", dtype=object)
-    keys = np.unique(metric.astype(str))
+    codes, uniq = pd.factorize(metric)  # a score of keys among a million rows: hashed, not sorted
+    order = np.argsort(np.asarray(uniq, dtype=str))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    keys = np.asarray(uniq, dtype=object)[order]
     names = np.asarray([f"{k}（{metric_names[k]}）" if metric_names.get(k) else k for k in keys], dtype=object)
-    member = np.searchsorted(keys, metric.astype(str))
-    pairs = np.unique(np.stack([place, member]), axis=1)  # two targets may share a metric (class sizes)
-    out = name_sets(pairs[0], pairs[1], names, n)
+    pair = np.unique(place.astype(np.int64) * len(keys) + rank[codes])  # two targets may share a metric
+    out = name_sets(pair // len(keys), pair % len(keys), names, n)
     return np.where(out.astype(bool), "需补充指标 supply metrics: " + out, out)
 
 
