@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eduequity.core.kernel import (
-    all_whole, count_distinct, dense_rank, distinct_pairs, group, join_runs, name_sets, packed_key, run_starts, sort_order,
+    all_whole, count_distinct, dense_rank, distinct, distinct_pairs, group, join_runs, name_sets, packed_key, run_starts, sort_order,
     weighted_moments,
 )
 
@@ -138,6 +138,13 @@ def test_distinct_pairs_looks_closer_at_a_sparse_key():
 @given(INTS)
 def test_count_distinct_counts(values):
     assert count_distinct(values) == len(set(values.tolist()))
+
+
+@given(INTS)
+def test_distinct_is_the_sorted_set(values):
+    out = distinct(values)
+    assert out.tolist() == sorted(set(values.tolist()))
+    assert out.dtype == values.dtype
 
 
 @given(st.lists(st.tuples(st.integers(0, 5), st.text(max_size=3)), max_size=30))

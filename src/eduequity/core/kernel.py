@@ -273,13 +273,23 @@ def distinct_pairs(keys: np.ndarray, labels: np.ndarray | None = None, n_labels:
     return not np.any((even != odd) & ((even | odd) >= 0))  # both filled, two labels
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted: one sort and a neighbour comparison.
+
+    ``np.unique`` without ``return_inverse`` hashes in numpy 2.4 and is some 30 times
+    slower than this on a few hundred thousand int64 keys (0.23 s against 0.007 s).
+    """
+    s = np.sort(values, kind="stable") if len(values) else np.asarray(values)
+    return s[np.r_[True, s[1:] != s[:-1]]] if len(s) else s
+
+
 def count_distinct(values: np.ndarray) -> int:
     """How many distinct non-negative ints (input rows: a mixed school's row gives two sections)."""
     if not len(values):
         return 0
     if values.min() >= 0 and values.max() < 4 * len(values) + 1024:
         return int(np.count_nonzero(np.bincount(values)))
-    return len(np.unique(values))
+    return len(distinct(values))
 
 
 def join_runs(at: np.ndarray, texts: np.ndarray, n: int, sep: str = "; ") -> np.ndarray:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .columns import LEVELS
+from .kernel import distinct
 from .sources import Source
 
 #: The key columns of ``ev.excluded`` (with the school's name and type where the input has them).
@@ -52,7 +53,7 @@ def places_of(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     county = frame["county"].cat
     year = frame["year"].to_numpy()[rows].astype(np.int64)
     y0, width = (int(year.min()) if len(year) else 0), max(len(county.categories), 1)
-    key = np.unique(((year - y0) * width + county.codes.to_numpy()[rows]) * len(LEVELS)
+    key = distinct(((year - y0) * width + county.codes.to_numpy()[rows]) * len(LEVELS)
                     + frame["level"].cat.codes.to_numpy()[rows])
     return pd.DataFrame({"year": y0 + key // (width * len(LEVELS)),
                          "county": np.asarray(county.categories, dtype=object)[(key // len(LEVELS)) % width],

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .kernel import Groups, dense_rank, join_runs, name_sets
+from .kernel import Groups, dense_rank, distinct, join_runs, name_sets
 
 MET = "met"
 NOT_MET = "not met"
@@ -138,7 +138,7 @@ def _supply(place: np.ndarray, metric: np.ndarray, metric_names: Mapping[str, st
     rank[order] = np.arange(len(order))
     keys = np.asarray(uniq, dtype=object)[order]
     names = np.asarray([f"{k}（{metric_names[k]}）" if metric_names.get(k) else k for k in keys], dtype=object)
-    pair = np.unique(place.astype(np.int64) * len(keys) + rank[codes])  # two targets may share a metric
+    pair = distinct(place.astype(np.int64) * len(keys) + rank[codes])  # two targets may share a metric
     out = name_sets(pair // len(keys), pair % len(keys), names, n)
     return np.where(out.astype(bool), "需补充指标 supply metrics: " + out, out)
 
