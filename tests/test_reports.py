@@ -315,3 +315,43 @@ def test_a_60_county_chart_names_a_bounded_number_of_counties_beside_the_plot():
     assert "limit" not in svg and "year" not in svg  # one language
     en = charts.composite_by_year(ev, lang="en")
     assert "52 other counties" in en and "limit 0.65" in en and "限值" not in en and "其他" not in en
+
+
+# --------------------------------------------------------------------------- English titles, county pages for basic balance
+
+
+def _cjk(text: str) -> bool:
+    import re
+
+    return bool(re.search(r"[\u3400-\u9fff]", text))
+
+
+def test_every_registered_criterion_has_an_english_title():
+    """An English report names each criterion by ``title_en``: a blank one would print the Chinese title."""
+    for std in ee.registry().standards.values():
+        for c in std.criteria:
+            assert c.title_en and not _cjk(c.title_en), (std.id, c.id, c.title)
+
+
+def test_basic_balance_has_a_page_per_county_in_one_language():
+    basic = ee.evaluate(ee.read_schools(EXAMPLES / "panzhihua-schools-synthetic.csv"), "cn.basic-balance-2012")
+    latest = basic.verdicts[basic.verdicts["year"] == basic.verdicts["year"].max()]
+    md = ee.render(basic, "markdown", lang="en")
+    year = int(latest["year"].iloc[0])
+    for county in latest["county"].astype(str):
+        assert f"### {county} {year}" in md, county
+    page = md.split(f"### 东区 {year}")[1].split("\n### ")[0]
+    rows = [ln.split(" | ") for ln in page.splitlines() if ln.startswith("| ") and "教督" in ln]
+    assert rows and all(not _cjk(r[0]) for r in rows)  # titles in English ...
+    assert all("教督〔2012〕3号" in r[-1] for r in rows)  # ... the clause cited as the document words it
+    assert "综合差异系数）" not in page and "Composite CV" in page and "composite_cv" not in page
+    assert "（" not in page.split("supply metrics:")[1].split("\n")[0]  # the metric named once, in English
+
+
+def test_an_english_reason_leaves_a_quoted_clause_whole():
+    from eduequity.criteria.reasons import localise
+
+    names = {"综合差异系数": "Composite CV"}
+    text = "小学 综合差异系数: 0.7 (教督〔2012〕3号 评估标准：小学、初中综合差异系数)"
+    out = localise(text, "en", names)
+    assert "Composite CV: 0.7" in out and "初中综合差异系数" in out

@@ -157,7 +157,11 @@ def _frame(parts: list[pd.DataFrame | None], columns: tuple[str, ...]) -> pd.Dat
     given = [p for p in parts if p is not None and len(p)]
     out = pd.concat(given, ignore_index=True) if given else pd.DataFrame()
     out = out.reindex(columns=list(columns))
-    return out.astype({c: "str" for c in out.columns if out[c].dtype == object})
+    yes_no = {c: "boolean" for c in _YES_NO if c in out.columns}  # all blank (no threshold) is still yes/no, not float
+    return out.astype({**yes_no, **{c: "str" for c in out.columns if out[c].dtype == object and c not in yes_no}})
+
+
+_YES_NO = ("met", "school_passed")
 
 
 __all__ = ["Explanation", "explain"]

@@ -45,6 +45,7 @@ class Dispersion(Criterion):
     aggregate: str = attrs.field(default="each", validator=attrs.validators.in_(("mean", "each")))
     op: str = attrs.field(default="<=", validator=attrs.validators.in_(OPS))
     column: str | None = None
+    title_en: str = ""  # the title an English report shows (``title`` where blank)
 
     def indicators_read(self) -> tuple[str, ...]:
         return self.indicators

@@ -128,6 +128,9 @@ _PAIRS: tuple[tuple[str, str, str], ...] = tuple(sorted((
 _ID = re.compile(r"[a-z][a-z0-9]*(?:[._:-][a-z0-9]+)+")
 
 
+_CJK = "\u3400-\u9fff"  # the unified ideographs: a name beside one is part of a longer word
+
+
 def localise(text: str, lang: str, names: Mapping[str, str] | None = None) -> str:
     """``text`` (a reason as the criteria write it) in ``lang`` alone, ids and keys named.
 
@@ -144,9 +147,13 @@ def localise(text: str, lang: str, names: Mapping[str, str] | None = None) -> st
         text = text.replace(both, zh if half == 1 else en)
     names = names or {}
     text = re.sub(r" \([a-z]+\.[a-z0-9.-]+\)(?=: )", "", text)  # "无观测值 (cn.quality-balance-2017): …"
+    if half == 2:  # "key（中文名）": an English reader gets the key's English name alone
+        text = re.sub(r"(?<=[a-z0-9_])（[^（）]*）", "", text)
     text = _ID.sub(lambda m: names.get(m[0], m[0]), text)
     text = re.sub(r"([^\s,（）：:]+)（\1）", r"\1", text)  # a key named beside its own name: once
-    if half == 2:
-        for zh_name in sorted((k for k in names if not k.isascii()), key=len, reverse=True):
-            text = text.replace(zh_name, names[zh_name])
+    if half == 2:  # whole Chinese names only: inside a quoted clause (…初中综合差异系数) a name stays
+        zh_names = sorted((k for k in names if not k.isascii()), key=len, reverse=True)
+        if zh_names:
+            alt = "|".join(map(re.escape, zh_names))
+            text = re.sub(f"(?<![{_CJK}])(?:{alt})(?![{_CJK}])", lambda m: names[m[0]], text)
     return text.replace("; ", "；").replace(": ", "：") if half == 1 else text

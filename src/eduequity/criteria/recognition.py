@@ -39,6 +39,7 @@ class Recognition(Criterion):
     source: Source
     lead_unit: str = ""
     partner_units: tuple[str, ...] = ()
+    title_en: str = ""  # the title an English report shows (``title`` where blank)
 
     def needs(self) -> frozenset[str]:
         return frozenset({"recognitions"})

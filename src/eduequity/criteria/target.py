@@ -51,6 +51,7 @@ class MetricTarget(Criterion):
     lead_unit: str = ""
     partner_units: tuple[str, ...] = ()
     veto: bool = attrs.field(default=False, validator=boolean)
+    title_en: str = ""  # the title an English report shows (``title`` where blank)
 
     def __attrs_post_init__(self) -> None:
         # Two years swapped, most likely: as written the target is never pending, only late.

@@ -54,6 +54,7 @@ class SchoolThreshold(Criterion):
     min_met: int | None = attrs.field(default=None)
     floor: float | None = attrs.field(default=None, converter=as_float, validator=attrs.validators.optional(FLOOR))
     floor_source: Source | None = None
+    title_en: str = ""  # the title an English report shows (``title`` where blank)
 
     @min_met.validator
     def _min_met(self, attribute: attrs.Attribute, value: int | None) -> None:

@@ -42,6 +42,7 @@ class Trend(Criterion):
                                     validator=attrs.validators.optional(attrs.validators.in_(RECOGNITION_KINDS)))
     lead_unit: str = ""
     partner_units: tuple[str, ...] = ()
+    title_en: str = ""  # the title an English report shows (``title`` where blank)
 
     def needs(self) -> frozenset[str]:
         return frozenset({"recognitions"}) if self.after is not None else frozenset()

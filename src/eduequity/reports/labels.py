@@ -45,7 +45,8 @@ def header(column: str, lang: str) -> str:
         return EN[column]
     if col is not None and col.en:
         return col.en
-    return column.replace("_", " ").capitalize() if column.isascii() else column
+    text = column.replace("_", " ")  # "primary Composite CV" keeps its capitals
+    return text[:1].upper() + text[1:] if column.isascii() else column
 
 
 def relabel(df, lang: str):

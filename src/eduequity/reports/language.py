@@ -58,8 +58,13 @@ def names(standard: Any, lang: str) -> dict[str, str]:
     for m in getattr(standard, "metrics", ()):
         out[m.key] = m.zh if lang == "zh" else (m.en or m.zh)
     for c in standard.criteria:
-        title = getattr(c, "title", "") or c.id
+        zh = getattr(c, "title", "") or c.id
+        title = zh if lang == "zh" else (getattr(c, "title_en", "") or zh)
         out[c.id] = title
+        if lang != "zh" and title != zh:  # reasons and the title column carry the Chinese title
+            out[zh] = title
+        if getattr(c, "composite", None):  # its county column, "composite_cv", is the indicator row's key
+            out[c.composite] = title
         if getattr(c, "recognition", None):  # its observations' metric, "recognition:basic-balance"
             out[f"recognition:{c.recognition}"] = title
         if c.id.startswith(standard.id + "."):
@@ -97,7 +102,7 @@ def frame(df: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> pd.DataFram
             out[c] = cell_text(col, STATUS[lang])
         elif c == "level":
             out[c] = cell_text(col, LEVEL[lang]).replace({"": BLANK})
-        elif c in ("indicator", "metric", "criterion", "target"):
+        elif c in ("indicator", "metric", "criterion", "target", "title"):
             out[c] = cell_text(col, labels)
         elif c == "school_type":
             out[c] = cell_text(col, SCHOOL_TYPE[lang])

@@ -23,8 +23,13 @@ def _cell(v) -> str:
         return "✓" if v else "✗"
     if isinstance(v, float | np.floating):
         return f"{int(v)}" if float(v).is_integer() and abs(v) < 2**53 else f"{v:.3f}"
-    # every line boundary (\r, \n, \u2028 …) would end the table row: a cell stays on its line
-    return _TAG.sub(_defuse, " ".join(str(v).replace("|", "\\|").splitlines()))
+    return _inline(str(v).replace("|", "\\|"))
+
+
+def _inline(text: str) -> str:
+    """Text on one line with no live tag: a line boundary (\\r, \\n, \\u2028 …) would end a
+    table row or a heading, and a county named ``<script>`` is data, not markup."""
+    return _TAG.sub(_defuse, " ".join(text.splitlines()))
 
 
 # Markdown passes raw HTML through: a "<" that would open a tag (<script>, </b>, <!--) is
@@ -50,9 +55,9 @@ def write(blocks) -> str:
     out = []
     for b in blocks:
         if isinstance(b, Heading):
-            out.append(f"{'#' * b.level} {b.text}\n")
+            out.append(f"{'#' * b.level} {_inline(b.text)}\n")
         elif isinstance(b, Para):
-            out.append(f"{b.text}\n")
+            out.append(f"{_inline(b.text)}\n")
         elif isinstance(b, Table) and (len(b.frame) or not b.said_empty):
             out.append(table(b.frame))
         elif isinstance(b, Chart):
