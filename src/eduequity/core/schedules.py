@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from .bounds import COUNT, POSITIVE_COUNT, YEAR
+from .bounds import COUNT, POSITIVE_COUNT, YEAR, OneOf
 from .columns import RECOGNITION_KINDS as KINDS
 from .sources import Source
 
@@ -34,7 +34,7 @@ class PhasedSchedule:
     id: str
     title: str
     jurisdiction: str
-    recognition: str = attrs.field(validator=attrs.validators.in_(KINDS))
+    recognition: str = attrs.field(validator=OneOf(KINDS))
     start: int = attrs.field(validator=YEAR)
     total: int = attrs.field(validator=POSITIVE_COUNT)
     milestones: tuple[Milestone, ...] = attrs.field()

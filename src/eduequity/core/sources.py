@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import attrs
 
+from .bounds import OneOf
+
 #: How sure we are of a value: read in an official or news source (V), read
 #: only in a third-party copy of the official text (V3), or widely repeated but
 #: not confirmed in a retrieved text (R). R values are meant to be overridden
@@ -22,7 +24,7 @@ class Source:
     document: str = attrs.field(validator=attrs.validators.min_len(1))
     clause: str = ""
     text: str = ""
-    confidence: str = attrs.field(default="V", validator=attrs.validators.in_(CONFIDENCE))
+    confidence: str = attrs.field(default="V", validator=OneOf(CONFIDENCE))
     title: str = ""
     note: str = ""
 
