@@ -8,6 +8,7 @@ lossless, including <NA> verdicts and categorical statuses.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import tomllib
@@ -24,6 +25,7 @@ from cattrs.strategies import configure_tagged_union
 from cattrs.v import format_exception
 
 from .bounds import NOUNS, InvalidValue, show
+from .sources import DATE_EXPECTED, DocumentDate, date_text
 from ..criteria import Rule
 
 T = TypeVar("T")
@@ -51,6 +53,16 @@ converter.register_structure_hook(bool, _strict(bool, bool, "true or false"))
 converter.register_structure_hook(int, _strict(int, int, "a whole number, without a decimal point"))
 converter.register_structure_hook(float, _strict(float, (int, float), "a number"))
 converter.register_structure_hook(str, _strict(str, str, "text"))
+
+
+def _date(value: Any, _: Any) -> str:
+    """A document's date: ISO text, or a TOML date (``date = 2015-01-22``) read as its text."""
+    if not isinstance(value, str | datetime.date):
+        raise InvalidValue(f"got {show(value)}; expected {DATE_EXPECTED}")
+    return date_text(value)
+
+
+converter.register_structure_hook(DocumentDate, _date)
 
 
 def _is_tuple_of(type_: Any) -> bool:
