@@ -42,3 +42,20 @@ def test_readme_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one():
     commands = [ln.split("#")[0].strip() for ln in block.splitlines()]
     assert commands == ["./dev demo", "./dev test"]
     assert "./dev test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+TOML_BLOCK = re.compile(r"^```toml\n# (standards|schedules)/(\S+\.toml)\n(.*?)^```", re.S | re.M)
+
+
+@pytest.mark.parametrize("path", [d for d in DOCS if TOML_BLOCK.search(d.read_text(encoding="utf-8"))],
+                         ids=lambda p: p.name)
+def test_the_data_files_the_docs_show_load(path, tmp_path):
+    """A ```toml block headed ``# schedules/NAME.toml`` (or ``# standards/``) is a whole file: it loads."""
+    import eduequity as ee
+    from eduequity.core.serialise import from_toml
+
+    for kind, name, body in TOML_BLOCK.findall(path.read_text(encoding="utf-8")):
+        file = tmp_path / name
+        file.write_text(body, encoding="utf-8")
+        loaded = from_toml(file, ee.PhasedSchedule if kind == "schedules" else ee.Standard)
+        assert loaded.id == name.removesuffix(".toml")

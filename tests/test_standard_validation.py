@@ -288,7 +288,7 @@ PLAIN = [
      "preliminary, provincial"),
     ("schedule.toml", "total = 6", "total = 6\nplan_years = {}",
      "unknown key plan_years; a schedule has the keys id, title, jurisdiction, recognition, start, total, "
-     "milestones, source, title_en"),
+     "milestones, source, title_en, target_years, lead_unit, partner_units"),
     ("schedule.toml", "count = 2", "",
      "milestones[0].count: missing; expected a whole number ≥ 0"),
     ("demo.std.toml", 'kind = "dispersion"', 'kind = "dispersal"',

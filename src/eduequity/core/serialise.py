@@ -25,6 +25,7 @@ from cattrs.strategies import configure_tagged_union
 from cattrs.v import format_exception
 
 from .bounds import NOUNS, InvalidValue, show
+from .schedules import CountyTarget, CountyTargets
 from .sources import DATE_EXPECTED, DocumentDate, date_text
 from ..criteria import Rule
 
@@ -98,6 +99,18 @@ def _strict_tuple(type_: Any, conv: cattrs.Converter):
 
 
 converter.register_structure_hook_factory(_is_tuple_of, _strict_tuple)
+_county_target_list = converter.get_structure_hook(tuple[CountyTarget, ...])
+
+
+def _county_targets(value: Any, _: Any) -> tuple[CountyTarget, ...]:
+    """A schedule's target years: a list of tables, or one table of county = year (the short form
+    for a long annex; a year then has no source of its own)."""
+    if isinstance(value, dict):
+        value = [{"county": county, "year": year} for county, year in value.items()]
+    return _county_target_list(value, tuple[CountyTarget, ...])
+
+
+converter.register_structure_hook(CountyTargets, _county_targets)
 # After the hooks above: the union builds its members' structure functions now, with them.
 configure_tagged_union(Rule, converter, tag_generator=lambda cls: cls.KIND, tag_name="kind")
 _RULE_KINDS = tuple(cls.KIND for cls in get_args(Rule))
