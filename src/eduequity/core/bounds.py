@@ -148,7 +148,8 @@ POSITIVE_COUNT = Range(1, whole=True)
 NOUNS = {"MetricTarget": "target", "PhasedSchedule": "schedule", "Standard": "standard",
          "Threshold": "threshold", "Milestone": "milestone", "Metric": "metric", "Source": "source",
          "Exclusion": "exclusion", "Indicator": "indicator", "CountyTarget": "county target year",
-         "ReportFormat": "report format", "Jurisdiction": "jurisdiction", "County": "county"}
+         "ReportFormat": "report format", "Jurisdiction": "jurisdiction", "County": "county",
+         "PluginFile": "plugin", "CountyFile": "county list"}
 
 
 def label(instance: Any) -> str:

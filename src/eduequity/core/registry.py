@@ -88,7 +88,7 @@ class Registry:
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # noqa: BLE001 - a plugin's fault (SystemExit too), reported as such
-                raise PluginError(f"raised {exc!r}", distribution=dist, hook=hook) from exc
+                raise PluginError(f"raised {type(exc).__name__}: {exc}", distribution=dist, hook=hook) from exc
             if items is None:
                 continue
             if not isinstance(items, list | tuple):
