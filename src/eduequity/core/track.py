@@ -202,7 +202,7 @@ def _schedule(schedule: str | PhasedSchedule, reg: Registry) -> PhasedSchedule:
 
 def _targets(target_years, resolver: Resolver, notices: list[Notice], source: str = "target_years") -> dict[str, int]:
     """County → target year, the names resolved in the schedule's jurisdiction."""
-    if not target_years:
+    if target_years is None or len(target_years) == 0:
         return {}
     if isinstance(target_years, pd.DataFrame):
         missing = [c for c in ("county", "target_year") if c not in target_years.columns]

@@ -76,7 +76,11 @@ def header(obj: Any, lang: str = "zh", registry=None) -> list[Block]:
             f"预计 {projected} 年完成" if zh else
             f"{s.source.reference} · as of {obj.as_of} · {done} of {s.total} recognised · pace {obj.pace:.2f} a year"
             f" · projected {projected}")
-    return [Heading(1, s.title), Para(line)]
+    if s.lead_unit or s.partner_units:  # who answers for the plan, as the progress tables of targets say
+        units = "、".join(s.partner_units) or "—"
+        line += (f" · 牵头单位 {s.lead_unit or '—'}，配合单位 {units}" if zh else
+                 f" · lead unit {s.lead_unit or '—'}, partner units {units}")
+    return [Heading(1, s.title if zh or not s.title_en else s.title_en), Para(line)]
 
 
 def explanation_header(ex: Explanation, lang: str = "zh", names: dict | None = None) -> list[Block]:
