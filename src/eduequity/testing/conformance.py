@@ -64,6 +64,7 @@ from typing import Any
 
 import attrs
 
+from ..core.jurisdictions import JURISDICTION_ID
 from .evaluations import check_evaluations, describe
 from .locations import Locations
 
@@ -88,7 +89,6 @@ DocumentTest = str | re.Pattern | Callable[[str], bool]
 PLAUSIBLE = 10.0
 _HOOKS = ("eduequity_units", "eduequity_jurisdictions", "eduequity_counties", "eduequity_standards",
           "eduequity_schedules", "eduequity_report_formats")
-_JURISDICTION_ID = re.compile(r"[a-z][a-z0-9_-]*")
 
 
 @attrs.frozen
@@ -294,7 +294,7 @@ def _check_ids(own: _Own, reg: Any) -> list[Failure]:
                                f"does not start with its jurisdiction: expected {prefix}.… ({owner})", *at))
 
     for j in own.jurisdictions:
-        if not _JURISDICTION_ID.fullmatch(j.id):
+        if not JURISDICTION_ID.fullmatch(j.id):
             out.append(Failure("ids", f"jurisdiction {j.id!r}",
                                "a jurisdiction id is lower-case ASCII (letters, digits, - or _) without dots, "
                                "e.g. 'panzhihua'"))
