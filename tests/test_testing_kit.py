@@ -603,3 +603,37 @@ def test_a_plugin_authors_suite_uses_the_fixtures_in_a_fresh_process(pytester):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--hypothesis-profile=thorough")
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(["*eduequity: hypothesis profile 'thorough'*"])
+
+
+def test_a_county_years_source_without_its_clause_is_found_in_its_entry(tmp_path):
+    schedule = tmp_path / "democity.county-balance.toml"
+    schedule.write_text('''id = "democity.county-balance"
+title = "示例市推进计划"
+jurisdiction = "democity"
+recognition = "basic-balance"
+start = 2021
+total = 2
+[source]
+document = "示办发〔2021〕2号"
+clause = "二、"
+text = "到2023年全部2个县（区）通过评估"
+[[milestones]]
+year = 2023
+count = 2
+[[target_years]]
+county = "甲区"
+year = 2022
+[target_years.source]
+document = "示办发〔2021〕3号"
+text = "甲区2022年通过评估"
+''', encoding="utf-8")
+
+    class WithSchedule(DemoCity):
+        @ee.hookimpl
+        def eduequity_schedules(self):
+            return [schedule]
+
+    [found] = failures_of(WithSchedule(), checks=("loads", "sources"))
+    assert (found.file, found.entry, found.where) == ("democity.county-balance.toml", "target_years[0]",
+                                                      "target year of 甲区 in 'democity.county-balance'")
+    assert found.message.startswith("no source clause")

@@ -383,6 +383,9 @@ def _check_sources(own: _Own, has_number: Callable[[str], bool]) -> list[Failure
         for i, m in enumerate(sch.milestones):
             check(f"milestone {m.year} of {sch.id!r}", m.source, own.located.of(sch.id, f"milestones[{i}]"),
                   required=False)
+        for i, t in enumerate(sch.target_years):
+            check(f"target year of {t.county} in {sch.id!r}", t.source, own.located.of(sch.id, f"target_years[{i}]"),
+                  required=False)
     return out
 
 
