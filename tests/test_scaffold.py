@@ -147,3 +147,5 @@ def test_check_plugin_names_an_unknown_plugin_and_checks_an_installed_one():
     assert r.exit_code == 2 and "no installed plugin 'no-such-plugin'" in r.output and "jilin" in r.output
     r = CliRunner().invoke(main, ["check-plugin", "eduequity-panzhihua", "--check", "loads", "--check", "sources"])
     assert r.exit_code == 0 and r.stdout == "" and "eduequity-panzhihua: conforms" in r.stderr
+    r = CliRunner().invoke(main, ["check-plugin", "--check", "loads"])  # every installed plugin
+    assert r.exit_code == 0 and "eduequity-jilin: conforms" in r.stderr and "eduequity-panzhihua: conforms" in r.stderr

@@ -606,21 +606,11 @@ def test_a_plugin_authors_suite_uses_the_fixtures_in_a_fresh_process(pytester):
 
 
 def test_a_county_years_source_without_its_clause_is_found_in_its_entry(tmp_path):
+    from test_datafiles import SCHEDULE
+
     schedule = tmp_path / "democity.county-balance.toml"
-    schedule.write_text('''id = "democity.county-balance"
-title = "示例市推进计划"
-jurisdiction = "democity"
-recognition = "basic-balance"
-start = 2021
-total = 2
-[source]
-document = "示办发〔2021〕2号"
-clause = "二、"
-text = "到2023年全部2个县（区）通过评估"
-[[milestones]]
-year = 2023
-count = 2
-[[target_years]]
+    head = SCHEDULE.split("[target_years]")[0]  # the file of test_datafiles, its county years given one by one
+    schedule.write_text(head + '''[[target_years]]
 county = "甲区"
 year = 2022
 [target_years.source]
@@ -635,5 +625,5 @@ text = "甲区2022年通过评估"
 
     [found] = failures_of(WithSchedule(), checks=("loads", "sources"))
     assert (found.file, found.entry, found.where) == ("democity.county-balance.toml", "target_years[0]",
-                                                      "target year of 甲区 in 'democity.county-balance'")
+                                                      "target year of 甲区 in 'democity.county-balance-2021'")
     assert found.message.startswith("no source clause")
