@@ -266,3 +266,51 @@ def test_a_metrics_file_that_is_not_a_workbook_exits_2(tmp_path):
     bad.write_bytes(b"not a zip")
     r = CliRunner().invoke(main, [*BASE, "--metrics", str(bad)])
     assert r.exit_code == 2 and "m.xlsx" in r.output and "readable .xlsx" in r.output and "Traceback" not in r.output
+
+
+# -- schedules ----------------------------------------------------------------------------------------
+
+def test_schedules_lists_every_id_whole_at_any_width():
+    from eduequity import registry
+
+    r = CliRunner().invoke(main, ["schedules"], env={"COLUMNS": "30"})
+    assert r.exit_code == 0, r.output
+    firsts = [line.split()[0] for line in r.output.splitlines()[1:]]
+    assert firsts == sorted(registry().schedules)
+    assert "10 by 2015 · 30 by 2017 · 60 by 2020" in r.output
+
+
+def test_schedules_show_gives_kind_units_source_milestones_and_county_years():
+    r = run("schedules", "show", "panzhihua.county-balance-2015")
+    assert r.exit_code == 0, r.output
+    assert "counts: basic-balance recognitions" in r.output and "lead unit 牵头单位: 市教育体育局" in r.output
+    assert "  2015  5  100.0%" in r.output and "  米易县  2015" in r.output and "攀办发〔2015〕2号 一、" in r.output
+    r = CliRunner().invoke(main, ["schedules", "show", "panzhihua.county-balance-2051"])
+    assert r.exit_code == 2 and "unknown schedule 'panzhihua.county-balance-2051'" in r.output
+
+
+def test_track_takes_target_years_and_speaks_english(tmp_path):
+    rec, years = tmp_path / "rec.csv", tmp_path / "years.csv"
+    pd.DataFrame({"county": ["南关区", "宽城区", "朝阳区"], "year": [2013, 2015, 2017]}).to_csv(rec, index=False)
+    pd.DataFrame({"county": ["南关区", "宽城区", "朝阳区", "二道区"],
+                  "target_year": [2014, 2015, 2016, 2020]}).to_csv(years, index=False)
+    r = run("track", "jilin.county-balance-2011", str(rec), "--target-years", str(years), "--as-of", "2017",
+            "--lang", "en", "--format", "json")
+    counties = __import__("json").loads(r.output)["counties"]["data"]
+    got = dict(zip(counties["county"], counties["status"], strict=True))
+    assert [got[c] for c in ("南关区", "宽城区", "朝阳区", "二道区")] == ["early", "on time", "late", "pending"]
+    r = run("track", "jilin.county-balance-2011", str(rec), "--target-years", str(years), "--as-of", "2017",
+            "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "# Jilin: counties reaching basic balance, in three phases (2011-2020)" in r.output
+    for row in ("| 南关区 | 2014 | 2013 | early |", "| 宽城区 | 2015 | 2015 | on time |",
+                "| 朝阳区 | 2016 | 2017 | late |", "| 二道区 | 2020 | — | pending |"):
+        assert row in r.output, row
+    assert "提前" not in r.output and "逾期" not in r.output
+
+
+def test_track_of_recognitions_without_a_kind_against_another_kind_exits_2(tmp_path):
+    rec = tmp_path / "rec.csv"
+    pd.DataFrame({"county": ["南关区"], "year": [2012]}).to_csv(rec, index=False)
+    r = CliRunner().invoke(main, ["track", "jilin.preliminary-balance-2012", str(rec)])
+    assert r.exit_code == 2 and "kind" in r.output and "counts preliminary" in r.output

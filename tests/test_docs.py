@@ -42,3 +42,41 @@ def test_readme_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one():
     commands = [ln.split("#")[0].strip() for ln in block.splitlines()]
     assert commands == ["./dev demo", "./dev test"]
     assert "./dev test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+TOML_BLOCK = re.compile(r"^```toml\n# (standards|schedules)/(\S+\.toml)\n(.*?)^```", re.S | re.M)
+
+
+@pytest.mark.parametrize("path", [d for d in DOCS if TOML_BLOCK.search(d.read_text(encoding="utf-8"))],
+                         ids=lambda p: p.name)
+def test_the_data_files_the_docs_show_load(path, tmp_path):
+    """A ```toml block headed ``# schedules/NAME.toml`` (or ``# standards/``) is a whole file: it loads."""
+    import eduequity as ee
+    from eduequity.core.serialise import from_toml
+
+    for kind, name, body in TOML_BLOCK.findall(path.read_text(encoding="utf-8")):
+        file = tmp_path / name
+        file.write_text(body, encoding="utf-8")
+        loaded = from_toml(file, ee.PhasedSchedule if kind == "schedules" else ee.Standard)
+        assert loaded.id == name.removesuffix(".toml")
+
+
+def test_the_plugin_guide_lists_every_hook_recognition_kind_and_county_column():
+    """What a plugin author needs is in docs/plugins.md, not only in the example plugins and help()."""
+    import attrs
+
+    from eduequity.core import hookspecs
+    from eduequity.core.columns import RECOGNITION_KINDS
+    from eduequity.core.datafiles import COUNTY_COLUMNS
+    from eduequity.core.jurisdictions import County
+
+    text = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    for hook in (n for n in dir(hookspecs) if n.startswith("eduequity_")):
+        assert any(line.startswith(f"| `{hook}` |") for line in rows), hook
+    for kind in RECOGNITION_KINDS:
+        assert any(line.startswith(f"| `{kind}` |") for line in rows), kind
+    for column in COUNTY_COLUMNS:
+        assert any(f"`{column}`" in line.split(" | ")[0] for line in rows), column
+    for field in attrs.fields(County):
+        assert any(f"| `{field.name}` |" in line for line in rows), field.name

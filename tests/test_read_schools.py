@@ -1185,3 +1185,20 @@ def test_a_row_with_a_school_id_and_numbers_is_data_whatever_is_around_it(tmp_pa
     # a first row with a number in it is not a units row
     err = csv_error(tmp_path / "d.csv", _BUREAU_HEADER + "单位,,,,人,10,㎡\n" + _BUREAU_ROWS)
     assert {p.row for p in err.problems} == {0}
+
+
+def test_the_demo_frames_carry_their_units():
+    """demo.schools() is canonical (m², yuan); the bureau-style frames say 亩 and 万元 in their headers.
+    Read either way, the school has the same area and equipment, up to the bureau's rounding."""
+    import eduequity as ee
+    from eduequity import demo
+
+    raw = demo.schools({"东区": 0.2, "西区": 0.5}, range(2015, 2017), seed=7)
+    canonical = ee.read_schools(raw).set_index(["year", "school_id", "level"]).sort_index()
+    bureau = ee.read_schools(demo.in_bureau_units(raw).rename(columns=demo.HEADERS))
+    bureau = bureau.set_index(["year", "school_id", "level"]).sort_index()
+    per_student = canonical["sports_area"] / canonical["students"]
+    assert per_student.between(1, 60).all()  # m² per student (in 亩 it would be about 0.01)
+    np.testing.assert_allclose(bureau["sports_area"], canonical["sports_area"], atol=0.5e-3 * 10000 / 15)
+    np.testing.assert_allclose(bureau["equipment_value"], canonical["equipment_value"], atol=0.5e-4 * 10000)
+    assert "sports_area [亩]" not in raw.columns and demo.HEADERS["sports_area"].endswith("[亩]")

@@ -268,7 +268,7 @@ BAD_SCHEDULES = [
     ("year = 2013", "year = 1800", "milestones[0]", f"{YEAR_MIN} to {YEAR_MAX}"),
     ("count = 2", "count = -2", "milestones[0]", "count"),
     ("count = 2", "count = true", "milestones[0].count", "whole number"),
-    ("start = 2011", 'start = "2011"', "schedule.toml.start", "whole number"),
+    ("start = 2011", 'start = "2011"', "schedule.toml: start: got '2011'", "whole number"),
     ("start = 2011", "start = 1200", "demo.schedule", "start"),
     ("total = 6", "total = 0", "demo.schedule", "total"),
 ]
@@ -278,6 +278,37 @@ BAD_SCHEDULES = [
 def test_a_bad_schedule_file_is_refused(tmp_path, old, new, where, expected):
     message = refused(write(tmp_path, changed(old, new, SCHEDULE), "schedule.toml"), PhasedSchedule)
     assert where in message and expected in message, message
+
+
+# (file, old, new, the whole message after "invalid … file NAME: "): every word of it checked, so a
+# message that slips back into a library's internals (attrs' Attribute(...), cattrs' "@ path") fails.
+PLAIN = [
+    ("schedule.toml", 'recognition = "basic-balance"', 'recognition = "quality"',
+     "schedule 'demo.schedule' recognition: got 'quality'; expected one of basic-balance, quality-balance, "
+     "preliminary, provincial"),
+    ("schedule.toml", "total = 6", "total = 6\nplan_years = {}",
+     "unknown key plan_years; a schedule has the keys id, title, jurisdiction, recognition, start, total, "
+     "milestones, source, title_en, target_years, lead_unit, partner_units"),
+    ("schedule.toml", "count = 2", "",
+     "milestones[0].count: missing; expected a whole number ≥ 0"),
+    ("demo.std.toml", 'kind = "dispersion"', 'kind = "dispersal"',
+     "rules[0]: kind: got 'dispersal'; expected one of school-threshold, dispersion, recognition, trend"),
+    ("demo.std.toml", 'op = ">="', 'op = "=>"',
+     "targets[0]: target 'demo.std.retention' op: got '=>'; expected one of >=, >, <=, <, =="),
+    ("demo.std.toml", 'kind = "share"', 'kind = "fraction"',
+     "metrics[0]: metric 'retention' kind: got 'fraction'; expected one of share, ratio, yes/no, quantity, count, "
+     "score, year"),
+    ("demo.std.toml", "deadline = 2018", "deadline = 2018\nlevel = \"middle\"",
+     "targets[0]: target 'demo.std.retention' level: got 'middle'; expected one of primary, junior, or left out"),
+    ("demo.std.toml", 'title = "综合差异系数"', "", "rules[0].title: missing; expected text"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), PLAIN, ids=[c[2] or c[1] for c in PLAIN])
+def test_a_bad_file_is_explained_in_plain_words(tmp_path, name, old, new, message):
+    cls, text = (PhasedSchedule, SCHEDULE) if name == "schedule.toml" else (ee.Standard, STANDARD)
+    got = refused(write(tmp_path, changed(old, new, text), name), cls)
+    assert got == f"invalid {'schedule' if cls is PhasedSchedule else 'standard'} file {name}: {message}"
 
 
 ACCEPTED = [

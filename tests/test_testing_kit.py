@@ -410,6 +410,62 @@ def test_a_source_without_a_document_number_fails(tmp_path):
     assert "'见市政府有关文件' has no document number" in found[0].message
 
 
+def rewritten(path: Path, old: str, new: str) -> Path:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_a_document_without_a_number_is_named_by_issuer_and_date(tmp_path):
+    """Many city plans have no 发文字号: issuer and date are a source of their own, not a failure."""
+    path = rewritten(plan(tmp_path), 'document = "示办发〔2021〕1号"\nclause',
+                     'issuer = "示例市人民政府办公室"\ndate = 2021-06-30\nclause')
+    assert check_plugin(DemoCity(path), checks=("loads", "sources", "round-trip")) == []
+    std = ee.registry(plugins=[DemoCity(path)], entry_points=False).standards["democity.plan-2021"]
+    assert std.targets[0].source.cite() == "示例市人民政府办公室（2021-06-30） 二、主要目标"
+    # Neither a number nor an issuer and date: refused when the file is read, saying what to give.
+    bare = rewritten(path, 'issuer = "示例市人民政府办公室"\n', "")
+    [found] = failures_of(DemoCity(bare), checks=("loads",))
+    assert "targets[0].source: no document; expected document" in found.message and "issuer and date" in found.message
+
+
+def test_a_missing_clause_or_wording_is_found_in_its_file_and_entry(tmp_path):
+    path = rewritten(plan(tmp_path), 'clause = "二、主要目标"\n', "")
+    [found] = failures_of(DemoCity(path), checks=("loads", "sources"))
+    assert found.located == ("democity.plan-2021.toml: targets[0]: no source clause: give the article or item the "
+                             "value is written in (clause = \"二、（一）2.\")")
+    assert (found.file, found.entry, found.where) == ("democity.plan-2021.toml", "targets[0]",
+                                                      "target 'democity.plan-2021.retention'")
+    rewritten(path, 'text = "九年义务教育巩固率达到96.5%"\n', "")
+    assert [f.message.split(":")[0] for f in failures_of(DemoCity(path), checks=("loads", "sources"))] == [
+        "no source clause", "no source text"]
+
+
+def test_a_plugins_own_document_numbers_extend_the_default(tmp_path):
+    """``document_number=`` adds a numbering; the default still passes what the plugin adopts."""
+    own = rewritten(plan(tmp_path), 'document = "示办发〔2021〕1号"\nclause', 'document = "示例市2021年第1号令"\nclause')
+    adopting = tmp_path / "democity.basic-balance.toml"
+    adopting.write_text('id = "democity.basic-balance"\ntitle = "示例市基本均衡"\njurisdiction = "democity"\n'
+                        'adopts = "cn.basic-balance-2012"\n[source]\ndocument = "示教发〔2013〕1号"\n',
+                        encoding="utf-8")
+    city = DemoCity(own, adopting)
+    assert [f.where for f in failures_of(city, checks=("loads", "sources"))] == ["target 'democity.plan-2021.retention'"]
+    for extra in (r"\d{4}年第\d+号令", re.compile(r"第\d+号令"), lambda doc: doc.endswith("号令"), [r"\d{4}年第\d+号令"]):
+        assert check_plugin(city, checks=("loads", "sources"), document_number=extra) == [], extra
+    with pytest.raises(ValueError, match="not a regular expression"):
+        conformance_failures(city, checks=("sources",), document_number="第(号")
+    with pytest.raises(TypeError, match="expected a pattern"):
+        conformance_failures(city, checks=("sources",), document_number=[42])
+
+
+def test_the_default_document_number_pattern_is_public():
+    from eduequity.testing import DOCUMENT_NUMBER
+
+    assert DOCUMENT_NUMBER.search("吉政办发〔2011〕18号") and DOCUMENT_NUMBER.search("GB 50099-2011")
+    assert not DOCUMENT_NUMBER.search("见市政府有关文件")
+
+
 def test_a_target_without_a_source_fails_to_load_and_says_so(tmp_path):
     found = failures_of(DemoCity(plan(tmp_path, document=None)))
     assert [f.check for f in found] == ["loads"]
@@ -547,3 +603,27 @@ def test_a_plugin_authors_suite_uses_the_fixtures_in_a_fresh_process(pytester):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--hypothesis-profile=thorough")
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(["*eduequity: hypothesis profile 'thorough'*"])
+
+
+def test_a_county_years_source_without_its_clause_is_found_in_its_entry(tmp_path):
+    from test_datafiles import SCHEDULE
+
+    schedule = tmp_path / "democity.county-balance.toml"
+    head = SCHEDULE.split("[target_years]")[0]  # the file of test_datafiles, its county years given one by one
+    schedule.write_text(head + '''[[target_years]]
+county = "甲区"
+year = 2022
+[target_years.source]
+document = "示办发〔2021〕3号"
+text = "甲区2022年通过评估"
+''', encoding="utf-8")
+
+    class WithSchedule(DemoCity):
+        @ee.hookimpl
+        def eduequity_schedules(self):
+            return [schedule]
+
+    [found] = failures_of(WithSchedule(), checks=("loads", "sources"))
+    assert (found.file, found.entry, found.where) == ("democity.county-balance.toml", "target_years[0]",
+                                                      "target year of 甲区 in 'democity.county-balance-2021'")
+    assert found.message.startswith("no source clause")

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
+import warnings
+
+import attrs
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import eduequity as ee
-from eduequity.core.schedules import Milestone, PhasedSchedule
+from eduequity.core.schedules import CountyTarget, Milestone, PhasedSchedule
 
 SRC = ee.Source("测政办发〔2011〕1号", "二、（一）", "2013年2个县、2015年4个县、2017年全部6个县")
 
 
 def schedule(*milestones, total=6, start=2011) -> PhasedSchedule:
-    ms = milestones or ((2013, 2), (2015, 4), (2017, 6))
+    ms = milestones or (((2013, 2), (2015, 4), (2017, 6)) if total == 6 else ((2015, total),))
     return PhasedSchedule("t.schedule", "测试", "hebei", "basic-balance", start, total,
                           tuple(Milestone(y, c) for y, c in ms), SRC)
 
@@ -67,10 +71,110 @@ def test_county_statuses_against_target_years():
     assert got == {"A": "early", "B": "on time", "C": "late", "D": "late", "E": "late", "F": "pending"}
 
 
-def test_only_the_schedules_kind_of_recognition_counts():
-    rec = pd.DataFrame({"county": ["A", "B"], "year": [2012, 2012], "kind": ["basic-balance", "provincial"]})
-    r = ee.track(schedule(), rec, as_of=2013)
+def test_only_the_schedules_kind_of_recognition_counts_and_the_others_are_named():
+    rec = pd.DataFrame({"county": ["A", "B", "C"], "year": [2012, 2012, 2013],
+                        "kind": ["basic-balance", "provincial", "provincial"]})
+    with pytest.warns(ee.DataWarning, match="2 recognitions of another kind are not counted"):
+        r = ee.track(schedule(), rec, as_of=2013)
     assert r.milestones["achieved"].iloc[0] == 1
+    assert r.warnings["what"].tolist() == ["recognition-other-kind"]
+    assert "(2 provincial)" in r.warnings["message"].iat[0]
+
+
+def quality(**kw) -> PhasedSchedule:
+    return attrs.evolve(schedule(**kw), recognition="quality-balance")
+
+
+def test_recognitions_without_a_kind_are_an_error_for_a_schedule_of_another_kind():
+    """A quality-balance plan must not read a file of unmarked recognitions as "0 of 6 recognised"."""
+    with pytest.raises(ee.InputError) as info:
+        ee.track(quality(), recs(A=2012, B=2013))
+    [p] = info.value.problems
+    assert (p.row, p.column) == (None, "kind") and "counts quality-balance" in p.expected
+    rec = pd.DataFrame({"county": ["A", "B", "C"], "year": [2012, 2013, 2014],
+                        "kind": ["quality-balance", None, ""]})
+    with pytest.raises(ee.InputError) as info:
+        ee.track(quality(), rec)
+    assert [(p.row, p.column) for p in info.value.problems] == [(1, "kind"), (2, "kind")]
+    # For a basic-balance schedule a recognition without a kind is basic balance (api.md): no warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ee.DataWarning)
+        assert ee.track(schedule(), recs(A=2012, B=2013), as_of=2013).milestones["achieved"].iloc[0] == 2
+
+
+def test_a_file_of_the_wrong_kind_is_never_a_silent_zero():
+    rec = pd.DataFrame({"county": list("ABCD"), "year": [2012, 2013, 2014, 2015], "kind": "basic-balance"})
+    with pytest.warns(ee.DataWarning, match="4 recognitions of another kind"):
+        r = ee.track(quality(), rec, as_of=2015)
+    assert r.milestones["achieved"].tolist() == [0, 0, 0] and len(r.warnings) == 1
+
+
+def annexed(years: dict[str, int], **kw) -> PhasedSchedule:
+    return attrs.evolve(schedule(**kw), target_years=tuple(CountyTarget(c, y) for c, y in years.items()))
+
+
+ANNEX = {"A": 2012, "B": 2013, "C": 2014, "D": 2015, "E": 2016, "F": 2017}
+
+
+def test_the_schedules_own_target_years_decide_early_on_time_late_and_pending():
+    r = ee.track(annexed(ANNEX), recs(A=2011, B=2013, C=2015), as_of=2015)
+    got = dict(zip(r.counties["county"], r.counties["status"].astype(str), strict=True))
+    assert got == {"A": "early", "B": "on time", "C": "late", "D": "late", "E": "pending", "F": "pending"}
+    assert r.counties.set_index("county").loc["E", "target_year"] == 2016
+    # target_years= adds to the schedule's and wins county by county
+    r = ee.track(annexed(ANNEX), recs(A=2011, B=2013, C=2015), as_of=2015, target_years={"C": 2015, "G": 2016})
+    got = dict(zip(r.counties["county"], r.counties["status"].astype(str), strict=True))
+    assert got["C"] == "on time" and got["G"] == "pending" and got["A"] == "early"
+
+
+def test_the_plan_line_rises_with_the_counties_own_years():
+    r = ee.track(annexed(ANNEX), recs(A=2011), as_of=2011)
+    planned = r.cumulative.set_index("year")["planned"]
+    assert planned.loc[2011:2017].tolist() == [0, 1, 2, 3, 4, 5, 6]  # the milestones alone: 0, 0, 2, 2, 4, 4, 6
+    assert ee.track(schedule(), recs(A=2011), as_of=2011).cumulative["planned"].tolist() == [0, 0, 2, 2, 4, 4, 6]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(2011, 2017), min_size=1, max_size=5), st.integers(2011, 2019))  # a partial annex
+def test_the_plan_line_never_falls_and_holds_every_milestone_and_every_county_year(years, as_of):
+    names = "ABCDEF"[: len(years)]
+    plan = attrs.evolve(schedule(), target_years=tuple(CountyTarget(n, y) for n, y in zip(names, years)))
+    c = ee.track(plan, recs(A=2011), as_of=as_of).cumulative.set_index("year")["planned"]
+    assert (c.diff().dropna() >= 0).all()
+    for m in plan.milestones:
+        assert c.loc[m.year] >= m.count
+    for y in c.index:
+        assert c.loc[y] >= sum(v <= y for v in years)
+
+
+BAD_ANNEXES = [
+    ({"A": 2012, "B": 2018}, "B 2018; expected a year of the plan, 2011 to 2017"),
+    ({"A": 2010}, "A 2010; expected a year of the plan"),
+    ({"A": 2013, "B": 2013, "C": 2016, "D": 2016, "E": 2017, "F": 2017},
+     "the counties' years put 2 counties by 2015, but the milestone requires 4"),
+]
+
+
+@pytest.mark.parametrize(("years", "message"), BAD_ANNEXES, ids=[m for _, m in BAD_ANNEXES])
+def test_target_years_outside_the_plan_are_refused(years, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        annexed(years)
+    with pytest.raises(ValueError, match="A given twice"):
+        attrs.evolve(schedule(), target_years=(CountyTarget("A", 2013), CountyTarget("A", 2014)))
+
+
+def test_target_years_naming_no_county_of_the_jurisdiction_are_a_plugin_error():
+    class Place:
+        @ee.hookimpl
+        def eduequity_counties(self):
+            return [ee.CountyList("hebei", (ee.County("甲县"), ee.County("乙县")))]
+
+        @ee.hookimpl
+        def eduequity_schedules(self):
+            return [annexed({"甲县": 2013, "丙县": 2015}, total=2, start=2011)]
+
+    with pytest.raises(ee.PluginError, match=r"target_years\[1\]: '丙县' is not a county of 'hebei'"):
+        ee.registry(plugins=[Place()], entry_points=False)
 
 
 def test_recognitions_before_the_plans_start_count_in_the_cumulative_table():

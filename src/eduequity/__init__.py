@@ -49,6 +49,9 @@ _EXPORTS = {
     "TrackResult": "eduequity.core.track",
     "PhasedSchedule": "eduequity.core.schedules",
     "Milestone": "eduequity.core.schedules",
+    "CountyTarget": "eduequity.core.schedules",
+    "data_hooks": "eduequity.core.datafiles",
+    "read_counties": "eduequity.core.datafiles",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -82,7 +85,8 @@ if _typing.TYPE_CHECKING:  # pragma: no cover
     from .core.serialise import converter
     from .core.sources import Source
     from .core.standards import Standard
-    from .core.schedules import Milestone, PhasedSchedule
+    from .core.schedules import CountyTarget, Milestone, PhasedSchedule
+    from .core.datafiles import data_hooks, read_counties
     from .core.whatif import override
     from .core.track import TrackResult, track
     from .core.costs import UnitCost

@@ -41,7 +41,12 @@ WHOLE = ("computers", "books", "multimedia_classrooms")
 
 
 def schools(counties: dict[str, float], years: range, *, seed: int, per_level=(8, 4), code: str = "51") -> pd.DataFrame:
-    """Sections of fixed schools over the years; each county's spread sets how uneven it is."""
+    """Sections of fixed schools over the years; each county's spread sets how uneven it is.
+
+    The columns are the canonical ones, in canonical units (m², yuan, counts), so that
+    ``ee.read_schools`` reads the frame as it is. ``in_bureau_units`` gives the same
+    data as bureau tables write it (亩, 万元, Chinese headers with their units).
+    """
     rng = np.random.default_rng(seed)
     parts = []
     for c_i, (county, spread) in enumerate(counties.items()):
@@ -62,15 +67,23 @@ def schools(counties: dict[str, float], years: range, *, seed: int, per_level=(8
                     total = means[level_i] * advantage * rng.uniform(0.97, 1.03, n) * students
                     df[col] = total.round() if col in PEOPLE or col in WHOLE else total.round(1)
                 parts.append(df)
-    df = pd.concat(parts, ignore_index=True)
-    df["sports_area"] = (df["sports_area"] / (10000 / 15)).round(3)  # header unit: 亩
-    df["equipment_value"] = (df["equipment_value"] / 10000).round(4)  # header unit: 万元
-    return df
+    return pd.concat(parts, ignore_index=True)
+
+
+#: The columns bureau tables write in other units than the canonical ones: (canonical units in one
+#: bureau unit, decimals kept). The unit is in the header (``HEADERS``), so read_schools converts back.
+BUREAU_UNITS = {"sports_area": (10000 / 15, 3), "equipment_value": (10000, 4)}  # m² in a 亩, yuan in a 万元
+
+
+def in_bureau_units(df: pd.DataFrame) -> pd.DataFrame:
+    """A frame of ``schools`` with sports area in 亩 and equipment in 万元, as bureau tables give them
+    (the headers of ``HEADERS`` name those units)."""
+    return df.assign(**{c: (df[c] / per).round(d) for c, (per, d) in BUREAU_UNITS.items() if c in df})
 
 
 def panzhihua_schools(seed: int = 2015) -> pd.DataFrame:
     """Panzhihua 2013–2020, with a teaching point, a private school, a nine-year school and a blank cell."""
-    df = schools(PANZHIHUA, range(2013, 2021), seed=seed, code="5104")
+    df = in_bureau_units(schools(PANZHIHUA, range(2013, 2021), seed=seed, code="5104"))
     first = df[(df["county"] == "东区") & (df["year"] == 2016)].iloc[[0, 1]].copy()
     first["school_id"] = ["5104099901", "5104099902"]
     first["school_name"] = ["东区某村教学点", "东区某民办小学"]
@@ -99,7 +112,8 @@ def jilin_schools(seed: int = 2011, registry=None) -> pd.DataFrame:
     names = list(dict.fromkeys(c.name for c in reg.counties("jilin").values()))
     rng = np.random.default_rng(seed)
     spreads = dict(zip(names, rng.uniform(0.1, 0.8, len(names)).round(2), strict=True))
-    return schools(spreads, range(2013, 2018), seed=seed, per_level=(6, 3), code="22").rename(columns=HEADERS)
+    return in_bureau_units(schools(spreads, range(2013, 2018), seed=seed, per_level=(6, 3), code="22")).rename(
+        columns=HEADERS)
 
 
 def recognitions_jilin(registry=None) -> pd.DataFrame:

@@ -100,3 +100,16 @@ def test_recognitions_before_the_plans_year_count_in_the_cumulative_table():
     assert table["cumulative"].tolist() == [1, 3, 5]
     assert table["planned"].tolist() == [0, 0, 5]
     assert table.loc[2015, "cumulative"] == r.milestones.set_index("year").loc[2015, "achieved"] == 5
+
+
+def test_the_schedule_file_holds_every_countys_year_and_the_lead_unit():
+    """全市所有县(区)全部 … 到2015年: each county's year is 2015, in the file, so tracking needs no
+    target_years= and the command line can say early, on time or late."""
+    plan = ee.registry().schedules[SCHEDULE]
+    assert {t.county: t.year for t in plan.target_years} == ALL_2015
+    target = ee.registry().standards["panzhihua.balanced-allocation-2015"]
+    same = next(t for t in target.targets if t.id.endswith("county-basic-balance"))
+    assert (plan.lead_unit, plan.partner_units) == (same.lead_unit, same.partner_units)
+    years = {"东区": 2014, "西区": 2015, "仁和区": 2016}
+    status = ee.track(SCHEDULE, history(years), as_of=2016).counties.set_index("county")["status"]
+    assert status.to_dict() == {"东区": "early", "西区": "on time", "仁和区": "late", "米易县": "late", "盐边县": "late"}

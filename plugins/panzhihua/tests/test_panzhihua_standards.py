@@ -109,7 +109,7 @@ def test_the_plugin_registers_its_standards_schedule_and_formats_under_its_distr
 def test_data_files_live_inside_the_package_so_the_wheel_carries_them():
     pkg = Path(eduequity_panzhihua.__file__).parent
     names = {p.relative_to(pkg).as_posix() for p in pkg.rglob("*") if p.suffix in (".toml", ".csv")}
-    assert names == {"data/panzhihua-counties.csv", "schedules/panzhihua.county-balance-2015.toml",
+    assert names == {"plugin.toml", "data/panzhihua-counties.csv", "schedules/panzhihua.county-balance-2015.toml",
                      *(f"standards/{s}.toml" for s in STANDARDS)}
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import click
 
-from . import demo, evaluate, explain, formats, jurisdictions, plugins, remedy, standards, template, track
+from . import (check_plugin, demo, evaluate, explain, formats, jurisdictions, new_jurisdiction, plugins, remedy,
+               schedules, standards, template, track)
 
 
 @click.group()
@@ -19,7 +20,8 @@ def main(debug: bool) -> None:
     """eduequity: school statistics in, verdicts against education-equity policy out."""
 
 
-for _module in (standards, jurisdictions, formats, plugins, template, evaluate, explain, remedy, track, demo):
+for _module in (standards, schedules, jurisdictions, formats, plugins, template, evaluate, explain, remedy, track,
+                demo, new_jurisdiction, check_plugin):
     main.add_command(getattr(_module, _module.__name__.rpartition(".")[2]))
 
 if __name__ == "__main__":  # pragma: no cover

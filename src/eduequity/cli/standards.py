@@ -25,7 +25,7 @@ def standards(ctx: click.Context) -> None:
         return
     reg = ee.registry()
     table("standards", ["id", "document", "jurisdiction", "title"],
-          [[s.id, s.source.document, s.jurisdiction, s.title] for s in sorted(reg.standards.values(), key=lambda s: s.id)])
+          [[s.id, s.source.reference, s.jurisdiction, s.title] for s in sorted(reg.standards.values(), key=lambda s: s.id)])
 
 
 def _value(v: object) -> str:

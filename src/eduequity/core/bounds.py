@@ -105,6 +105,35 @@ class Range:
         self.check(value, label(instance) + attribute.name)
 
 
+@attrs.frozen
+class OneOf:
+    """The words a field may hold (a recognition kind, an operator, a scope), as an attrs validator.
+
+    attrs' own ``in_`` raises with the ``Attribute`` object among its arguments, so a
+    file's mistake read as ``Attribute(name='recognition', default=NOTHING, …)``. This one
+    says, as ``Range`` does, the record, the field, what was there and every word allowed.
+    ``None`` among the choices means the field may be left out.
+    """
+
+    choices: tuple[Any, ...]
+    why: str = ""
+
+    @property
+    def expected(self) -> str:
+        words = [str(c) for c in self.choices if c is not None]
+        text = ("one of " + ", ".join(words)) if len(words) > 1 else words[0]
+        if None in self.choices:
+            text += ", or left out"
+        return f"{text} ({self.why})" if self.why else text
+
+    def accepts(self, value: Any) -> bool:
+        return any(value is c or (type(value) is type(c) and value == c) for c in self.choices)
+
+    def __call__(self, instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+        if not self.accepts(value):
+            raise InvalidValue(f"{label(instance)}{attribute.name}: got {show(value)}; expected {self.expected}")
+
+
 #: Any finite number; the range, if any, is checked by the record that knows the number's kind.
 FINITE = Range()
 YEAR = Range(YEAR_MIN, YEAR_MAX, whole=True, why="a statistical year")
@@ -115,15 +144,19 @@ YEARS_BEFORE = Range(0, YEARS_BEFORE_MAX, whole=True, why="a number of years")
 COUNT = Range(0, whole=True)
 POSITIVE_COUNT = Range(1, whole=True)
 
-_NOUNS = {"MetricTarget": "target", "PhasedSchedule": "schedule", "Standard": "standard",
-          "Threshold": "threshold", "Milestone": "milestone"}
+#: What a message calls a record of each class: the words of the files, not the class names.
+NOUNS = {"MetricTarget": "target", "PhasedSchedule": "schedule", "Standard": "standard",
+         "Threshold": "threshold", "Milestone": "milestone", "Metric": "metric", "Source": "source",
+         "Exclusion": "exclusion", "Indicator": "indicator", "CountyTarget": "county target year",
+         "ReportFormat": "report format", "Jurisdiction": "jurisdiction", "County": "county",
+         "PluginFile": "plugin", "CountyFile": "county list"}
 
 
 def label(instance: Any) -> str:
     """"rule 'cn.basic-balance-2012.composite-cv' " — what a message about a field of ``instance`` starts with."""
     cls = type(instance)
-    noun = "rule" if hasattr(cls, "KIND") else _NOUNS.get(cls.__name__, cls.__name__)
-    ident = getattr(instance, "id", None) or getattr(instance, "indicator", None) or getattr(instance, "year", None)
+    noun = NOUNS.get(cls.__name__) or ("rule" if hasattr(cls, "KIND") else cls.__name__)
+    ident = next((v for k in ("id", "key", "indicator", "county", "year") if (v := getattr(instance, k, None))), None)
     return f"{noun} {ident!r} " if isinstance(ident, str | int) and not isinstance(ident, bool) else f"{noun} "
 
 

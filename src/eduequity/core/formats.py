@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import attrs
 
+from .bounds import OneOf
+
 WRITERS = ("markdown", "json", "html", "xlsx", "csv", "pdf")
 SUBJECTS = ("any", "evaluation", "track", "explanation", "plan", "equity")
 FRAMES = {
@@ -52,11 +54,11 @@ class ReportFormat:
     """
 
     id: str
-    writer: str = attrs.field(validator=attrs.validators.in_(WRITERS))
+    writer: str = attrs.field(validator=OneOf(WRITERS))
     title: str = ""
     sections: tuple[Section, ...] = ()
     lang: str = "zh"
-    subject: str = attrs.field(default="evaluation", validator=attrs.validators.in_(SUBJECTS))
+    subject: str = attrs.field(default="evaluation", validator=OneOf(SUBJECTS))
 
     def __attrs_post_init__(self) -> None:
         known = TABLES + (FRAMES[self.subject] if self.subject != "any" else sum(FRAMES.values(), ()))

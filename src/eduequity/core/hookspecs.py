@@ -6,6 +6,10 @@ through the ``eduequity`` entry-point group. Each hook returns a list of small
 frozen records; core collects them, and an id given twice is a ``PluginError``
 naming both plugins. The national standards are a built-in plugin written the
 same way (``eduequity.national``), so it is the first example to read.
+
+A plugin that is data — ``plugin.toml``, county CSVs, ``standards/*.toml`` and
+``schedules/*.toml`` beside its module — need not write the first four hooks:
+``ee.data_hooks(__file__)`` returns them (``eduequity.core.datafiles``).
 """
 
 from __future__ import annotations

@@ -8,8 +8,13 @@ a source gives one. A county belongs to every ancestor of its node.
 from __future__ import annotations
 
 import difflib
+import re
 
 import attrs
+
+#: A jurisdiction id: lower-case ASCII letters, digits, - or _, without dots (``panzhihua``); the ids of
+#: its standards and schedules start with it and a dot.
+JURISDICTION_ID = re.compile(r"[a-z][a-z0-9_-]*")
 
 
 @attrs.frozen

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import attrs
 
-from .bounds import YEAR_MAX, YEAR_MIN, Range
+from .bounds import YEAR_MAX, YEAR_MIN, OneOf, Range
 
 KINDS = ("share", "ratio", "yes/no", "quantity", "count", "score", "year")
 
@@ -32,5 +32,5 @@ class Metric:
     key: str
     zh: str
     en: str
-    kind: str = attrs.field(validator=attrs.validators.in_(KINDS))
+    kind: str = attrs.field(validator=OneOf(KINDS))
     unit: str = ""

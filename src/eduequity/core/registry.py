@@ -21,7 +21,7 @@ import pluggy
 from ..read.resolver import Resolver
 from . import hookspecs, units
 from .errors import PluginError
-from .jurisdictions import CountyList, Jurisdiction, counties_under
+from .jurisdictions import CountyList, Jurisdiction, closest, counties_under
 from .schedules import PhasedSchedule
 from .serialise import from_toml
 from .standards import Standard, adopt
@@ -88,7 +88,7 @@ class Registry:
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # noqa: BLE001 - a plugin's fault (SystemExit too), reported as such
-                raise PluginError(f"raised {exc!r}", distribution=dist, hook=hook) from exc
+                raise PluginError(f"raised {type(exc).__name__}: {exc}", distribution=dist, hook=hook) from exc
             if items is None:
                 continue
             if not isinstance(items, list | tuple):
@@ -129,6 +129,8 @@ class Registry:
             standards[sid] = self._adopted(standards, sid, std_owner, ())
         schedules = self._data("eduequity_schedules", PhasedSchedule,
                                lambda path: from_toml(path, PhasedSchedule), tree, std_owner)
+        for sched in schedules.values():
+            _counties_known(sched, tree, std_owner[sched.id])
 
         formats: dict[str, Any] = {}
         fmt_owner: dict[str, str] = {}
@@ -209,6 +211,20 @@ def _unique(owner: dict[str, str], key: str, dist: str, what: str, hook: str) ->
         raise PluginError(f"{what} {key!r} is already registered", distribution=dist, hook=hook,
                           others=(owner[key],))
     owner[key] = dist
+
+
+def _counties_known(sched: PhasedSchedule, tree: dict[str, Jurisdiction], dist: str) -> None:
+    """A schedule's county target years name counties of its jurisdiction, where it lists them: a
+    misspelt county would otherwise be a county of its own, forever pending."""
+    known = counties_under(tree, sched.jurisdiction) if sched.jurisdiction != "cn" else {}
+    if not known:  # as for recognitions: a jurisdiction without a county list accepts any name
+        return
+    for i, t in enumerate(sched.target_years):
+        if t.county not in known:
+            hint = closest(t.county, sorted(known))
+            raise PluginError(f"schedule {sched.id!r} target_years[{i}]: {t.county!r} is not a county of "
+                              f"{sched.jurisdiction!r}" + (f"; closest: {'、'.join(hint)}" if hint else ""),
+                              distribution=dist, hook="eduequity_schedules")
 
 
 def _version(dist: str) -> str:

@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from .bounds import OneOf
 from .columns import LEVELS
 from .kernel import distinct
 from .sources import Source
@@ -23,7 +24,7 @@ EXCLUDED_KEYS = ["row", "year", "county", "school_id", "level"]
 class Exclusion:
     """Schools a standard leaves out, by the value of a descriptive column, with the reason."""
 
-    column: str = attrs.field(validator=attrs.validators.in_(("school_type", "ownership", "sponsor")))
+    column: str = attrs.field(validator=OneOf(("school_type", "ownership", "sponsor")))
     values: tuple[str, ...]
     reason: str
     source: Source

@@ -8,12 +8,14 @@ lossless, including <NA> verdicts and categorical statuses.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import tomllib
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
+import attrs
 import cattrs
 import numpy as np
 import pandas as pd
@@ -22,7 +24,9 @@ from cattrs.preconf.json import make_converter
 from cattrs.strategies import configure_tagged_union
 from cattrs.v import format_exception
 
-from .bounds import InvalidValue, show
+from .bounds import NOUNS, InvalidValue, show
+from .schedules import CountyTarget, CountyTargets
+from .sources import DATE_EXPECTED, DocumentDate, date_text
 from ..criteria import Rule
 
 T = TypeVar("T")
@@ -50,6 +54,16 @@ converter.register_structure_hook(bool, _strict(bool, bool, "true or false"))
 converter.register_structure_hook(int, _strict(int, int, "a whole number, without a decimal point"))
 converter.register_structure_hook(float, _strict(float, (int, float), "a number"))
 converter.register_structure_hook(str, _strict(str, str, "text"))
+
+
+def _date(value: Any, _: Any) -> str:
+    """A document's date: ISO text, or a TOML date (``date = 2015-01-22``) read as its text."""
+    if not isinstance(value, str | datetime.date):
+        raise InvalidValue(f"got {show(value)}; expected {DATE_EXPECTED}")
+    return date_text(value)
+
+
+converter.register_structure_hook(DocumentDate, _date)
 
 
 def _is_tuple_of(type_: Any) -> bool:
@@ -85,8 +99,34 @@ def _strict_tuple(type_: Any, conv: cattrs.Converter):
 
 
 converter.register_structure_hook_factory(_is_tuple_of, _strict_tuple)
+_county_target_list = converter.get_structure_hook(tuple[CountyTarget, ...])
+
+
+def _county_targets(value: Any, _: Any) -> tuple[CountyTarget, ...]:
+    """A schedule's target years: a list of tables, or one table of county = year (the short form
+    for a long annex; a year then has no source of its own)."""
+    if isinstance(value, dict):
+        value = [{"county": county, "year": year} for county, year in value.items()]
+    return _county_target_list(value, tuple[CountyTarget, ...])
+
+
+converter.register_structure_hook(CountyTargets, _county_targets)
 # After the hooks above: the union builds its members' structure functions now, with them.
 configure_tagged_union(Rule, converter, tag_generator=lambda cls: cls.KIND, tag_name="kind")
+_RULE_KINDS = tuple(cls.KIND for cls in get_args(Rule))
+_tagged_rule = converter.get_structure_hook(Rule)
+
+
+def _rule(value: Any, type_: Any) -> Any:
+    """A rule by its ``kind``; an unknown or missing kind says which kinds there are (the tagged
+    union itself would report a bare "required field missing")."""
+    if isinstance(value, dict) and value.get("kind") not in _RULE_KINDS:
+        got = f"got {show(value['kind'])}" if "kind" in value else "missing"
+        raise InvalidValue(f"kind: {got}; expected one of {', '.join(_RULE_KINDS)}")
+    return _tagged_rule(value, type_)
+
+
+converter.register_structure_hook(Rule, _rule)
 
 
 def _cell(value: Any) -> Any:
@@ -129,21 +169,22 @@ def frame_from_data(data: dict[str, Any]) -> pd.DataFrame:
 def from_toml(path: str | Path, cls: type[T]) -> T:
     """Read a data file (a standard, a schedule) into ``cls``. Nothing in the file is executed.
 
-    Errors name the file and the path of the bad entry (``targets[3].deadline``)
-    with the validator's own message, so an analyst can fix the file. A file that is
-    not TOML, or nests arrays deeper than the parser's recursion allows, is named too.
+    Every problem is one message in plain words: the file, the path of the entry
+    (``targets[3].deadline``), what was there and what was allowed — an analyst fixes
+    the file from the message alone. A file that is not TOML, or nests arrays deeper
+    than the parser's recursion allows, is named too.
     """
     path = Path(path)
-    what = f"invalid {_words(cls)} file {path.name}"
+    what = f"invalid {noun(cls)} file {path.name}"
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
         return converter.structure(data, cls)
     except RecursionError:
         raise ValueError(f"{what}: arrays or tables nested too deep to read; expected the few levels "
-                         f"a {_words(cls)} has") from None
+                         f"a {noun(cls)} has") from None
     except cattrs.BaseValidationError as exc:
-        details = "; ".join(cattrs.transform_error(exc, path=path.name, format_exception=_explain))
+        details = "; ".join(f"{where}: {message}" if where else message for where, message in problems(exc))
         raise ValueError(f"{what}: {details}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{what}: not TOML: {exc}") from exc
@@ -151,21 +192,69 @@ def from_toml(path: str | Path, cls: type[T]) -> T:
         raise ValueError(f"{what}: {exc}") from exc
 
 
-def _words(cls: type) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).lower()
+def noun(cls: type) -> str:
+    """What the files call a record of ``cls``: "schedule", "standard", else its class name in words."""
+    return NOUNS.get(cls.__name__) or re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).lower()
 
 
-def _explain(exc: BaseException, type_: Any) -> str:
-    """cattrs' wording, plus the validator's own message ("'document' must be …"); ours alone,
-    as it already says what was there and what was expected."""
+def problems(exc: BaseException, path: str = "", type_: Any = None) -> list[tuple[str, str]]:
+    """(entry path, message) for every leaf of a cattrs validation error, paths as the file
+    spells them (``rules[0].limit.primary``; ``""`` for the file as a whole)."""
+    out: list[tuple[str, str]] = []
+    if isinstance(exc, IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            out += problems(sub, f"{path}[{note.index!r}]", note.type)
+        out += [(path, explain(sub)) for sub in without]
+    elif isinstance(exc, cattrs.ClassValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            where = f"{path}.{note.name}" if path else note.name
+            if isinstance(sub, cattrs.BaseValidationError):
+                out += problems(sub, where, note.type)
+            else:
+                out.append((where, explain(sub, note.type, _field(exc.cl, note.name))))
+        out += [(path, explain(sub)) for sub in without]
+    else:
+        out.append((path, explain(exc, type_)))
+    return out
+
+
+def _field(cls: type, name: str) -> Any:
+    return next((f for f in attrs.fields(cls) if f.name == name), None) if attrs.has(cls) else None
+
+
+def expected(type_: Any, field: Any = None) -> str:
+    """What a value of ``type_`` (or of the attrs ``field``, whose validator knows more) looks like."""
+    said = getattr(getattr(field, "validator", None), "expected", None)
+    if isinstance(said, str):
+        return said
+    if _is_tuple_of(type_):
+        return "a list"
+    if attrs.has(type_):
+        return f"a table of {noun(type_)} keys ({', '.join(f.name for f in attrs.fields(type_))})"
+    return _TYPE_WORDS.get(type_, "a value")
+
+
+_TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+
+
+def explain(exc: BaseException, type_: Any = None, field: Any = None) -> str:
+    """One problem in plain words. Ours (``InvalidValue``) already say what was there and what was
+    expected; cattrs' own (a missing or an unknown key, a value of the wrong type) are reworded with
+    the keys and values allowed, and a check's ``ValueError`` is its message."""
     if isinstance(exc, InvalidValue):
         return str(exc)
-    text = format_exception(exc, type_)
-    if isinstance(exc, ValueError | TypeError) and str(exc) and not isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        # attrs' in_ validator raises with (message, attribute, options, value): the message says it all
-        said = exc.args[0] if len(exc.args) > 1 and isinstance(exc.args[0], str) else exc
-        text += f" ({said})"
-    return text
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        unknown = ", ".join(sorted(exc.extra_fields))
+        known = ", ".join(f.name for f in attrs.fields(exc.cl)) if attrs.has(exc.cl) else "none"
+        return (f"unknown key{'s' if len(exc.extra_fields) > 1 else ''} {unknown}; a {noun(exc.cl)} has the keys "
+                f"{known}")
+    if isinstance(exc, KeyError):
+        return f"missing; expected {expected(type_, field)}"
+    if isinstance(exc, ValueError | TypeError) and exc.args and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return format_exception(exc, type_)
 
 
 converter.register_unstructure_hook(pd.DataFrame, frame_to_data)

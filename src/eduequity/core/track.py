@@ -1,7 +1,12 @@
 """``ee.track``: recognitions against a phased schedule, milestone by milestone.
 
 A recognition counts in its inspection year; a county counts once, from its
-first recognition of the schedule's kind. Nothing after ``as_of`` is known.
+first recognition of the schedule's kind. Recognitions of another kind are left
+out with a warning saying how many, and a recognition without a kind counts as
+basic balance only for a basic-balance schedule: for any other schedule it is an
+``InputError`` — never a silent "0 of 10 recognised". Nothing after ``as_of`` is
+known. Each county's target year comes from the schedule (its annex) and from
+``target_years=``, which adds to it and wins county by county.
 Milestone status: ``met`` / ``missed`` once ``as_of`` reaches its year; before
 that ``on track`` if the average pace so far reaches the count in time, else
 ``behind``.
@@ -18,9 +23,10 @@ import pandas as pd
 
 from ..read import observations
 from ..read.inputs import resolve_column
-from ..read.observations import read_recognitions
+from ..read.observations import DEFAULT_KIND, read_recognitions
 from ..read.resolver import Resolver
 from . import warnings as _warnings
+from .columns import RECOGNITION_KINDS
 from .errors import InputError, Problem
 from .registry import Registry, registry as default_registry
 from .schedules import PhasedSchedule
@@ -73,18 +79,18 @@ def track(
 ) -> TrackResult:
     """Compare ``recognitions`` (county, year[, kind]) with ``schedule`` as of ``as_of``.
 
-    ``as_of`` defaults to the latest recognition year. ``target_years`` (a
-    mapping or a frame of county, target_year) gives each county's own year
-    from the plan's annex, when the user has it.
+    ``as_of`` defaults to the latest recognition year. Each county's target year
+    is the schedule's own (``schedule.target_years``, from the plan's annex),
+    updated by ``target_years`` (a mapping or a frame of county, target_year).
     """
     reg = registry or default_registry()
     sched = _schedule(schedule, reg)
-    rec = read_recognitions(recognitions)
     resolver = reg.resolver(sched.jurisdiction)
     notices: list[Notice] = []
-    rec = rec[rec["kind"] == sched.recognition]
-    rec = resolve_column(rec, resolver, notices, "recognitions")
-    targets = _targets(target_years, resolver, notices)
+    rec = resolve_column(_of_the_kind(sched, recognitions, notices), resolver, notices, "recognitions")
+    own = {t.county: t.year for t in sched.target_years}
+    targets = _targets(own, resolver, notices, f"schedule {sched.id} target_years") | _targets(
+        target_years, resolver, notices)
     if as_of is None:
         as_of = int(rec["year"].max()) if len(rec) else sched.start
     else:
@@ -103,7 +109,7 @@ def track(
     counties["recognised_year"] = pd.array(years_recognised.to_numpy(), dtype="Int64")
     counties["status"] = _county_status(counties, as_of)
     projected_year = _projected_year(sched, rec_years, as_of, pace)
-    cumulative = _cumulative(sched, rec_years, as_of)
+    cumulative = _cumulative(sched, rec_years, as_of, targets)
 
     found = _warnings.frame(notices)
     _warnings.emit(found)
@@ -142,8 +148,12 @@ def _projected_year(sched: PhasedSchedule, rec_years: np.ndarray, as_of: int, pa
     return None
 
 
-def _cumulative(sched: PhasedSchedule, rec_years: np.ndarray, as_of: int) -> pd.DataFrame:
-    """Per year: recognised that year, cumulative (blank after ``as_of``), planned."""
+def _cumulative(sched: PhasedSchedule, rec_years: np.ndarray, as_of: int, targets: dict[str, int]) -> pd.DataFrame:
+    """Per year: recognised that year, cumulative (blank after ``as_of``), planned.
+
+    Planned is the milestone in force, or more where the counties' own target years put
+    more counties by then: the plan line of the charts rises year by year with the annex.
+    """
     horizon = max(sched.milestones[-1].year, as_of)
     first_year = min([sched.start, *rec_years.astype(int)])  # a recognition before the plan still counts
     years = np.arange(first_year, horizon + 1)
@@ -153,7 +163,32 @@ def _cumulative(sched: PhasedSchedule, rec_years: np.ndarray, as_of: int) -> pd.
     planned = np.zeros(len(years), dtype=np.int64)
     for m in sched.milestones:  # a handful of milestones
         planned[years >= m.year] = m.count
+    if targets:
+        by = np.sort(np.fromiter(targets.values(), dtype=np.int64))
+        planned = np.maximum(planned, np.searchsorted(by, years, side="right"))
     return pd.DataFrame({"year": years, "recognised": per_year, "cumulative": cum, "planned": planned})
+
+
+def _of_the_kind(sched: PhasedSchedule, recognitions: pd.DataFrame, notices: list[Notice]) -> pd.DataFrame:
+    """The recognitions of the schedule's kind. A row without a kind is basic balance only where the
+    schedule counts basic balance; for another schedule it is an error. Rows of other kinds are
+    left out and counted in a warning, so a file of the wrong kind never reads as "0 recognised"."""
+    rec = read_recognitions(recognitions, default_kind=None)
+    blank = rec["kind"].isna().to_numpy()
+    if blank.any() and sched.recognition != DEFAULT_KIND:
+        expected = (f"the kind of recognition: schedule {sched.id} counts {sched.recognition}, and a recognition "
+                    f"without a kind would be read as {DEFAULT_KIND}; give one of {', '.join(RECOGNITION_KINDS)}")
+        rows = [None] if "kind" not in recognitions.columns else [int(i) for i in np.flatnonzero(blank)]
+        raise InputError([Problem(r, "kind", None, expected) for r in rows], source="recognitions")
+    kind = rec["kind"].fillna(DEFAULT_KIND)
+    other = kind[kind != sched.recognition].value_counts()
+    if len(other):
+        counts = "、".join(f"{n} {k}" for k, n in other.items())
+        notices.append(Notice("recognition-other-kind", "recognitions, kind",
+                              f"{int(other.sum())} 条其他类型的认定未计入（{counts}）：本计划只计 {sched.recognition}。"
+                              f"{int(other.sum())} recognitions of another kind are not counted ({counts}): "
+                              f"schedule {sched.id} counts {sched.recognition}"))
+    return rec[(kind == sched.recognition).to_numpy()].assign(kind=sched.recognition)
 
 
 def _schedule(schedule: str | PhasedSchedule, reg: Registry) -> PhasedSchedule:
@@ -165,14 +200,15 @@ def _schedule(schedule: str | PhasedSchedule, reg: Registry) -> PhasedSchedule:
         raise KeyError(f"unknown schedule {schedule!r}; registered: {', '.join(sorted(reg.schedules)) or 'none'}") from None
 
 
-def _targets(target_years, resolver: Resolver, notices: list[Notice]) -> dict[str, int]:
-    if target_years is None:
+def _targets(target_years, resolver: Resolver, notices: list[Notice], source: str = "target_years") -> dict[str, int]:
+    """County → target year, the names resolved in the schedule's jurisdiction."""
+    if target_years is None or len(target_years) == 0:
         return {}
     if isinstance(target_years, pd.DataFrame):
         missing = [c for c in ("county", "target_year") if c not in target_years.columns]
         if missing:
             raise InputError([Problem(None, c, None, "a column of target years (county, target_year)") for c in missing],
-                             source="target_years")
+                             source=source)
         pairs = list(zip(target_years["county"], target_years["target_year"], strict=True))
     else:
         pairs = list(target_years.items())
@@ -180,9 +216,9 @@ def _targets(target_years, resolver: Resolver, notices: list[Notice]) -> dict[st
     problems = [Problem(int(i), "target_year", observations.shown(pairs[i][1]), observations.YEAR_EXPECTED)
                 for i in np.flatnonzero(bad | np.isnan(years))]
     if problems:
-        raise InputError(problems, source="target_years")
+        raise InputError(problems, source=source)
     names = resolve_column(pd.DataFrame({"county": pd.Series([c for c, _ in pairs], dtype="str")}), resolver,
-                           notices, "target_years")["county"]
+                           notices, source)["county"]
     return {n: int(y) for n, y in zip(names, years, strict=True)}
 
 

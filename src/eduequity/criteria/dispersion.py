@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..core import verdicts
-from ..core.bounds import CV_LIMIT
+from ..core.bounds import CV_LIMIT, OneOf
 from ..core.columns import LEVELS
 from ..core.kernel import Groups, run_starts, weighted_moments
 from ..core.sources import Source
@@ -42,8 +42,8 @@ class Dispersion(Criterion):
     indicators: tuple[str, ...] = attrs.field(validator=indicator_list)
     limit: PerLevel = attrs.field(validator=each_level(CV_LIMIT))
     source: Source
-    aggregate: str = attrs.field(default="each", validator=attrs.validators.in_(("mean", "each")))
-    op: str = attrs.field(default="<=", validator=attrs.validators.in_(OPS))
+    aggregate: str = attrs.field(default="each", validator=OneOf(("mean", "each")))
+    op: str = attrs.field(default="<=", validator=OneOf(OPS))
     column: str | None = None
     title_en: str = ""  # the title an English report shows (``title`` where blank)
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..core import verdicts
-from ..core.bounds import YEARS_BEFORE
+from ..core.bounds import YEARS_BEFORE, OneOf
 from ..core.columns import RECOGNITION_KINDS
 from ..core.sources import Source
 from .base import Context, Criterion, Outcome, target_rows
@@ -34,7 +34,7 @@ class Recognition(Criterion):
     KIND: ClassVar[str] = "recognition"
     id: str
     title: str
-    recognition: str = attrs.field(validator=attrs.validators.in_(RECOGNITION_KINDS))
+    recognition: str = attrs.field(validator=OneOf(RECOGNITION_KINDS))
     years_before: int = attrs.field(validator=YEARS_BEFORE)
     source: Source
     lead_unit: str = ""

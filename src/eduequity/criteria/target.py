@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..core import verdicts
-from ..core.bounds import FINITE, YEAR, InvalidValue, as_float, boolean
+from ..core.bounds import FINITE, YEAR, InvalidValue, OneOf, as_float, boolean
 from ..core.metrics import TARGET_VALUES
 from ..core.sources import Source
 from .base import Context, Criterion, Outcome, Slot, target_rows
@@ -39,15 +39,15 @@ class MetricTarget(Criterion):
     NOUN: ClassVar[str] = "target"
     id: str
     metric: str
-    op: str = attrs.field(validator=attrs.validators.in_(OPS))
+    op: str = attrs.field(validator=OneOf(OPS))
     value: float = attrs.field(converter=as_float, validator=FINITE)
     source: Source
     title: str = ""
     deadline: int | None = attrs.field(default=None, validator=_year)
     start: int | None = attrs.field(default=None, validator=_year)
     approximate: bool = attrs.field(default=False, validator=boolean)
-    scope: str = attrs.field(default="county", validator=attrs.validators.in_(("county", "jurisdiction")))
-    level: str | None = attrs.field(default=None, validator=attrs.validators.in_((None, "primary", "junior")))
+    scope: str = attrs.field(default="county", validator=OneOf(("county", "jurisdiction")))
+    level: str | None = attrs.field(default=None, validator=OneOf(("primary", "junior", None)))
     lead_unit: str = ""
     partner_units: tuple[str, ...] = ()
     veto: bool = attrs.field(default=False, validator=boolean)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..core import verdicts
+from ..core.bounds import OneOf
 from ..core.columns import LEVELS, RECOGNITION_KINDS
 from ..core.sources import Source
 from . import reasons as txt
@@ -39,7 +40,7 @@ class Trend(Criterion):
     value: str
     source: Source
     after: str | None = attrs.field(default=None,
-                                    validator=attrs.validators.optional(attrs.validators.in_(RECOGNITION_KINDS)))
+                                    validator=OneOf((*RECOGNITION_KINDS, None)))
     lead_unit: str = ""
     partner_units: tuple[str, ...] = ()
     title_en: str = ""  # the title an English report shows (``title`` where blank)

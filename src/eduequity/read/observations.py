@@ -288,8 +288,14 @@ def _check_kinds(t: _Observations, metric: pd.Series, value: pd.Series, known: d
 
 # --------------------------------------------------------------------------- recognitions
 
-def read_recognitions(source: pd.DataFrame | None) -> pd.DataFrame | None:
-    """Validate ``county, year`` (+ ``kind``, default basic-balance, + ``list_year``)."""
+#: The kind of a recognition whose ``kind`` is blank or absent (api.md): the national basic balance.
+DEFAULT_KIND = "basic-balance"
+
+
+def read_recognitions(source: pd.DataFrame | None, *, default_kind: str | None = DEFAULT_KIND) -> pd.DataFrame | None:
+    """Validate ``county, year`` (+ ``kind``, + ``list_year``). A blank or absent kind is
+    ``default_kind``; with ``default_kind=None`` it stays ``<NA>``, for a caller to whom a
+    recognition without a kind is ambiguous (``ee.track`` of a quality-balance schedule)."""
     if source is None:
         return None
     t = _Observations(source, "recognitions", ("county", "year"), ("county", "year", "kind", "list_year"))
@@ -298,12 +304,12 @@ def read_recognitions(source: pd.DataFrame | None) -> pd.DataFrame | None:
     t.bad(blank | bad, "county", "a county name (text)")
     year, blank, bad = years_of(df["year"])
     t.bad(blank | bad, "year", f"the inspection year, {YEAR_EXPECTED}")
-    kind = pd.Series("basic-balance", index=df.index, dtype="str")
+    kind = pd.Series(default_kind, index=df.index, dtype="str")
     if "kind" in df:
         given, blank, bad = texts_of(df["kind"])
-        kind = given.where(~blank, "basic-balance")
-        t.bad(bad | ~np.asarray(kind.isin(RECOGNITION_KINDS)), "kind",
-              "one of " + ", ".join(RECOGNITION_KINDS) + ", or blank (basic-balance)")
+        kind = given.where(~blank, default_kind)
+        t.bad(bad | (~blank & ~np.asarray(given.isin(RECOGNITION_KINDS))), "kind",
+              "one of " + ", ".join(RECOGNITION_KINDS) + f", or blank ({DEFAULT_KIND})")
     out = pd.DataFrame({"county": county, "year": year, "kind": kind})
     if "list_year" in df:
         listed, blank, bad = years_of(df["list_year"])

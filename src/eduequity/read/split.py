@@ -122,7 +122,7 @@ def _entry(where: str, school_type: str, entry: Any) -> SectionWeights:
 def _cite(source: Source) -> str:
     """``教督〔2012〕3号 《title》, clause``, leaving out what the source does not say."""
     title = f" 《{source.title}》" if source.title else ""
-    return f"{source.document}{title}" + (f", {source.clause}" if source.clause else "")
+    return f"{source.reference}{title}" + (f", {source.clause}" if source.clause else "")
 
 
 @functools.cache

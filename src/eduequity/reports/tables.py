@@ -86,7 +86,7 @@ def progress(ev: Evaluation, registry=None) -> pd.DataFrame:
         x = meta.get(tid)
         if x is None:
             return default
-        return getattr(x.source, attr, default) if attr in ("clause", "document") else getattr(x, attr, default)
+        return getattr(x.source, attr, default) if attr in ("clause", "reference") else getattr(x, attr, default)
 
     ids = latest["target"].astype(str)
     value = latest["value"].to_numpy(dtype=float)
@@ -109,7 +109,7 @@ def progress(ev: Evaluation, registry=None) -> pd.DataFrame:
         "期限": pd.array(latest["deadline"], dtype="Int64"),
         "配合单位": ["、".join(info(i, "partner_units", ())) for i in ids],
         "条款": [info(i, "clause") for i in ids],
-        "文件": [info(i, "document") for i in ids],
+        "文件": [info(i, "reference") for i in ids],
     })
     return out.sort_values(["牵头单位", "文件", "目标", "地区", "学段"], kind="stable").reset_index(drop=True)
 

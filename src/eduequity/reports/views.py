@@ -57,8 +57,8 @@ def header(obj: Any, lang: str = "zh", registry=None) -> list[Block]:
     zh = lang == "zh"
     if isinstance(obj, Evaluation):
         s = obj.standard
-        line = (f"{s.source.document} · 纳入计算 {obj.evaluated_rows} / {obj.input_rows} 行，未纳入 {len(obj.excluded)} 行"
-                if zh else f"{s.source.document} · {obj.evaluated_rows} of {obj.input_rows} input rows evaluated, "
+        line = (f"{s.source.reference} · 纳入计算 {obj.evaluated_rows} / {obj.input_rows} 行，未纳入 {len(obj.excluded)} 行"
+                if zh else f"{s.source.reference} · {obj.evaluated_rows} of {obj.input_rows} input rows evaluated, "
                 f"{len(obj.excluded)} excluded")
         return [Heading(1, s.title if zh or not s.title_en else s.title_en), Para(line)]
     if isinstance(obj, Explanation):
@@ -72,11 +72,15 @@ def header(obj: Any, lang: str = "zh", registry=None) -> list[Block]:
     s = obj.schedule
     projected = "—" if obj.projected_year is None else str(obj.projected_year)
     done = int(obj.milestones["achieved"].iloc[-1]) if len(obj.milestones) else 0
-    line = (f"{s.source.document} · 截至 {obj.as_of} 年已认定 {done} / {s.total} 个县 · 每年约 {obj.pace:.2f} 个 · "
+    line = (f"{s.source.reference} · 截至 {obj.as_of} 年已认定 {done} / {s.total} 个县 · 每年约 {obj.pace:.2f} 个 · "
             f"预计 {projected} 年完成" if zh else
-            f"{s.source.document} · as of {obj.as_of} · {done} of {s.total} recognised · pace {obj.pace:.2f} a year"
+            f"{s.source.reference} · as of {obj.as_of} · {done} of {s.total} recognised · pace {obj.pace:.2f} a year"
             f" · projected {projected}")
-    return [Heading(1, s.title), Para(line)]
+    if s.lead_unit or s.partner_units:  # who answers for the plan, as the progress tables of targets say
+        units = "、".join(s.partner_units) or "—"
+        line += (f" · 牵头单位 {s.lead_unit or '—'}，配合单位 {units}" if zh else
+                 f" · lead unit {s.lead_unit or '—'}, partner units {units}")
+    return [Heading(1, s.title if zh or not s.title_en else s.title_en), Para(line)]
 
 
 def explanation_header(ex: Explanation, lang: str = "zh", names: dict | None = None) -> list[Block]:

@@ -12,7 +12,8 @@ behave::
 
 - ``eduequity.testing.strategies`` — ``school_frames()``, ``whole_school_frames()``,
   ``metrics_frames()``, ``recognitions()``, ``overrides()``;
-- ``eduequity.testing.conformance`` — ``check_plugin`` / ``conformance_failures``;
+- ``eduequity.testing.conformance`` — ``check_plugin`` / ``conformance_failures``, and
+  ``DOCUMENT_NUMBER``, the pattern of a document number the ``sources`` check applies;
 - ``eduequity.testing.pytest_plugin`` — registered with pytest (entry point
   ``pytest11``) when eduequity is installed: fixtures ``eduequity_registry``
   (isolated registries) and ``eduequity_conformance``, and the Hypothesis
@@ -33,6 +34,7 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "DOCUMENT_NUMBER",
     "PROFILE_ENV",
     "PROFILES",
     "ConformanceError",
@@ -90,6 +92,7 @@ def load_profile(name: str | None = None) -> str:
 
 
 _LAZY = {
+    "DOCUMENT_NUMBER": "eduequity.testing.conformance",
     "check_plugin": "eduequity.testing.conformance",
     "conformance_failures": "eduequity.testing.conformance",
     "ConformanceError": "eduequity.testing.conformance",

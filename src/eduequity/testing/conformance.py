@@ -20,9 +20,13 @@ problem before it raises one ``ConformanceError``:
     formats (``jilin.cv-table.xlsx``); jurisdiction ids are lower-case ASCII
     without dots.
 ``sources``
-    every standard, rule, target, exclusion and schedule has a source whose
-    ``document`` carries a document number (发文字号 such as ``吉政办发〔2011〕35号``,
-    or a standard's code such as ``GB 50099-2011``).
+    every standard, rule, target, exclusion and schedule has a source: a
+    ``document`` that carries a document number (发文字号 such as ``吉政办发〔2011〕35号``,
+    or a standard's code such as ``GB 50099-2011``: ``DOCUMENT_NUMBER``, which
+    ``document_number=`` extends), or, for a document without a number, its
+    ``issuer`` and ``date``; and every value's source (rules, targets, exclusions,
+    schedules, milestones and county target years) names its ``clause`` and quotes
+    its ``text``.
 ``units``
     every school threshold's unit converts to its indicator's unit and its
     value is a plausible amount per student (a threshold meant per 100
@@ -60,9 +64,12 @@ from typing import Any
 
 import attrs
 
+from ..core.jurisdictions import JURISDICTION_ID
 from .evaluations import check_evaluations, describe
+from .locations import Locations
 
-__all__ = ["CHECKS", "DOCUMENT_NUMBER", "ConformanceError", "Failure", "check_plugin", "conformance_failures"]
+__all__ = ["CHECKS", "DOCUMENT_NUMBER", "ConformanceError", "DocumentTest", "Failure", "check_plugin",
+           "conformance_failures"]
 
 CHECKS: tuple[str, ...] = ("loads", "ids", "sources", "units", "round-trip", "evaluations", "formats")
 
@@ -73,24 +80,42 @@ DOCUMENT_NUMBER = re.compile(
     r"|\b(?:GB|GB/T|GBT|JGJ|JGJ/T|JY|JY/T|DB\d{0,2}(?:/T)?)\s*\d+(?:\.\d+)?(?:\s*[-—]\s*\d{4})?"
 )
 
+#: What ``document_number=`` takes, besides ``DOCUMENT_NUMBER``: a pattern (text or compiled, searched
+#: in the document), a predicate, or several of these.
+DocumentTest = str | re.Pattern | Callable[[str], bool]
+
 #: How far from the realistic range (``strategies.PER_STUDENT``) a threshold may be
 #: before it is taken for a unit mistake: ten times either way.
 PLAUSIBLE = 10.0
 _HOOKS = ("eduequity_units", "eduequity_jurisdictions", "eduequity_counties", "eduequity_standards",
           "eduequity_schedules", "eduequity_report_formats")
-_JURISDICTION_ID = re.compile(r"[a-z][a-z0-9_-]*")
 
 
 @attrs.frozen
 class Failure:
-    """One way a plugin does not conform: which check, where, and what is wrong."""
+    """One way a plugin does not conform: which check, where, and what is wrong.
+
+    ``where`` names the record (``target 'jilin.plan-2011.x'``); ``file`` and ``entry``
+    say where it is written, when it came from a file (``standards/jilin.plan-2011.toml``,
+    ``targets[4]``), for ``located``: the line ``eduequity check-plugin`` prints.
+    """
 
     check: str
     where: str
     message: str
+    file: str = ""
+    entry: str = ""
 
     def __str__(self) -> str:
         return f"[{self.check}] {self.where}: {self.message}"
+
+    @property
+    def located(self) -> str:
+        """``file: entry: message`` (the record's name where the entry is unknown), or
+        ``where: message`` for a record built in Python."""
+        if not self.file:
+            return f"{self.where}: {self.message}"
+        return f"{self.file}: {self.entry or self.where}: {self.message}"
 
 
 class ConformanceError(AssertionError):
@@ -124,7 +149,7 @@ def conformance_failures(
     plugins: Iterable[Any] = (),
     checks: Iterable[str] = CHECKS,
     max_examples: int | None = None,
-    document_number: re.Pattern | Callable[[str], bool] | None = None,
+    document_number: DocumentTest | Iterable[DocumentTest] | None = None,
     shrink: bool = True,
 ) -> list[Failure]:
     """Every way ``plugin`` does not conform (see the module docstring for the checks).
@@ -133,7 +158,9 @@ def conformance_failures(
     province plugin adds), registered before it. ``checks``: a subset of
     ``CHECKS``. ``max_examples``: Hypothesis examples per standard for the
     ``evaluations`` check (default: a third of the active profile's, at least 10).
-    ``document_number``: a pattern (searched) or predicate replacing ``DOCUMENT_NUMBER``.
+    ``document_number``: what else counts as a document number, besides ``DOCUMENT_NUMBER``
+    (which still applies, so the national documents a plugin adopts keep passing): a pattern,
+    as text or compiled, searched in the document; a predicate; or a list of these.
     ``shrink=False`` reports the first failing example as found instead of a minimal
     one (quicker, harder to read).
     """
@@ -143,6 +170,7 @@ def conformance_failures(
         raise ValueError(f"unknown checks {unknown}; expected some of {', '.join(CHECKS)}")
     plugin = _resolve(plugin)
     dependencies = [_resolve(p) for p in plugins]
+    has_number = _document_test(document_number)  # a bad pattern is the caller's error, before any work
     found: list[Failure] = []
     reg, own = _load(plugin, dependencies, found)
     if reg is None:
@@ -150,15 +178,16 @@ def conformance_failures(
     if "ids" in checks:
         found += _check_ids(own, reg)
     if "sources" in checks:
-        found += _check_sources(own, _document_test(document_number))
+        found += _check_sources(own, has_number)
     if "units" in checks:
         found += _check_units(own)
     if "round-trip" in checks:
         found += _check_round_trip(own)
     evaluations: list = []
     if "evaluations" in checks or "formats" in checks:
-        found += [Failure("evaluations", where, message) for where, message in check_evaluations(
-            own.standards, reg, max_examples, evaluations, run="evaluations" in checks, shrink=shrink)]
+        found += [Failure("evaluations", where, message, *own.located.of(sid)) for sid, where, message in
+                  check_evaluations(own.standards, reg, max_examples, evaluations, run="evaluations" in checks,
+                                    shrink=shrink)]
     if "formats" in checks:
         found += _check_formats(own, reg, evaluations)
     return found
@@ -172,6 +201,7 @@ class _Own:
     """What the plugin itself registers (from its own hooks, as the registry loaded it)."""
 
     name: str
+    located: Locations
     jurisdictions: list = attrs.Factory(list)
     county_nodes: list = attrs.Factory(list)
     standards: list = attrs.Factory(list)
@@ -213,7 +243,8 @@ def _load(plugin: Any, dependencies: list, found: list[Failure]) -> tuple[Any, _
     from ..core.standards import Standard
 
     name = _name(plugin)
-    own = _Own(name)
+    own = _Own(name, Locations(Path(plugin.__file__).parent if isinstance(getattr(plugin, "__file__", None), str)
+                               else None))
     try:
         extra = dependencies if _is_builtin(plugin) else [*dependencies, plugin]
         reg = Registry(extra, entry_points=False)
@@ -234,12 +265,13 @@ def _load(plugin: Any, dependencies: list, found: list[Failure]) -> tuple[Any, _
                 own.jurisdictions.append(item)
             elif hook == "eduequity_counties":
                 own.county_nodes.append(item.jurisdiction)
-            elif hook == "eduequity_standards":
-                std = from_toml(item, Standard) if isinstance(item, str | Path) else item
-                own.standards.append(reg.standards.get(std.id, std) if isinstance(std, Standard) else std)
-            elif hook == "eduequity_schedules":
-                sch = from_toml(item, PhasedSchedule) if isinstance(item, str | Path) else item
-                own.schedules.append(reg.schedules.get(sch.id, sch))
+            elif hook in ("eduequity_standards", "eduequity_schedules"):
+                cls, kept = (Standard, reg.standards) if hook == "eduequity_standards" else (PhasedSchedule,
+                                                                                            reg.schedules)
+                obj = from_toml(item, cls) if isinstance(item, str | Path) else item
+                if isinstance(item, str | Path):
+                    own.located.add(obj.id, Path(item))
+                (own.standards if cls is Standard else own.schedules).append(kept.get(obj.id, obj))
             elif hook == "eduequity_report_formats":
                 own.formats.append(reg.report_formats.get(item.id, item))
     if not (own.jurisdictions or own.county_nodes or own.standards or own.schedules or own.formats):
@@ -256,25 +288,24 @@ def _load(plugin: Any, dependencies: list, found: list[Failure]) -> tuple[Any, _
 def _check_ids(own: _Own, reg: Any) -> list[Failure]:
     out = []
 
-    def expect(prefix: str, what: str, ident: str, owner: str) -> None:
+    def expect(prefix: str, what: str, ident: str, owner: str, at: tuple[str, str]) -> None:
         if not ident.startswith(prefix + "."):
             out.append(Failure("ids", f"{what} {ident!r}",
-                               f"does not start with its jurisdiction: expected {prefix}.… ({owner})"))
+                               f"does not start with its jurisdiction: expected {prefix}.… ({owner})", *at))
 
     for j in own.jurisdictions:
-        if not _JURISDICTION_ID.fullmatch(j.id):
+        if not JURISDICTION_ID.fullmatch(j.id):
             out.append(Failure("ids", f"jurisdiction {j.id!r}",
                                "a jurisdiction id is lower-case ASCII (letters, digits, - or _) without dots, "
                                "e.g. 'panzhihua'"))
     for std in own.standards:
         j = std.jurisdiction
-        expect(j, "standard", std.id, f"standard for jurisdiction {j!r}")
-        for rule in std.rules:
-            expect(j, "rule", rule.id, f"in standard {std.id!r}")
-        for t in std.targets:
-            expect(j, "target", t.id, f"in standard {std.id!r}")
+        expect(j, "standard", std.id, f"standard for jurisdiction {j!r}", (own.located.of(std.id)[0], "id"))
+        for c in std.criteria:
+            expect(j, c.NOUN, c.id, f"in standard {std.id!r}", own.located.of(std.id, c.id))
     for sch in own.schedules:
-        expect(sch.jurisdiction, "schedule", sch.id, f"schedule for jurisdiction {sch.jurisdiction!r}")
+        expect(sch.jurisdiction, "schedule", sch.id, f"schedule for jurisdiction {sch.jurisdiction!r}",
+               (own.located.of(sch.id)[0], "id"))
     places = own.places or set(reg.jurisdictions)
     for fmt in own.formats:
         if not any(fmt.id.startswith(p + ".") for p in places):
@@ -287,43 +318,74 @@ def _check_ids(own: _Own, reg: Any) -> list[Failure]:
 # --------------------------------------------------------------------------- sources
 
 
-def _document_test(pattern: re.Pattern | Callable[[str], bool] | None) -> Callable[[str], bool]:
-    if pattern is None:
-        return lambda doc: DOCUMENT_NUMBER.search(doc) is not None
-    if isinstance(pattern, re.Pattern):
-        return lambda doc: pattern.search(doc) is not None
-    return pattern
+def _document_test(extra: DocumentTest | Iterable[DocumentTest] | None) -> Callable[[str], bool]:
+    """``DOCUMENT_NUMBER``, or any of ``extra``: a plugin's own numbering extends the default, so the
+    national documents it adopts still pass."""
+    given = [] if extra is None else [extra] if isinstance(extra, str | re.Pattern) or callable(extra) else list(extra)
+    tests: list[Callable[[str], bool]] = [DOCUMENT_NUMBER.search]
+    for t in given:
+        if isinstance(t, str):
+            try:
+                t = re.compile(t)
+            except re.error as exc:
+                raise ValueError(f"document_number={t!r} is not a regular expression: {exc}") from None
+        if isinstance(t, re.Pattern):
+            tests.append(t.search)
+        elif callable(t):
+            tests.append(t)
+        else:
+            raise TypeError(f"document_number: got {t!r}; expected a pattern (text or compiled), a predicate "
+                            "taking the document's text, or a list of these")
+    return lambda doc: any(bool(test(doc)) for test in tests)
+
+
+#: What a finding about a missing clause or text asks for.
+NO_CLAUSE = "no source clause: give the article or item the value is written in (clause = \"二、（一）2.\")"
+NO_TEXT = "no source text: quote the Chinese wording the value rests on (text = \"…\")"
 
 
 def _check_sources(own: _Own, has_number: Callable[[str], bool]) -> list[Failure]:
     out = []
 
-    def check(where: str, source: Any, required: bool = True) -> None:
+    def check(where: str, source: Any, at: tuple[str, str], required: bool = True, value: bool = True) -> None:
+        """``value``: the source backs a number or a date, so its clause and wording are needed too."""
         if source is None:
             if required:
-                out.append(Failure("sources", where, "has no source; give [source] with a document number"))
+                out.append(Failure("sources", where, "has no source; give [source] with a document number", *at))
             return
         doc = (getattr(source, "document", "") or "").strip()
-        if not doc:
-            out.append(Failure("sources", where, "has a source without a document"))
-        elif not has_number(doc):
+        if doc and not has_number(doc):
             out.append(Failure("sources", where,
                                f"source document {doc!r} has no document number (a 发文字号 such as "
-                               "教督〔2012〕3号, or a standard's code such as GB 50099-2011)"))
+                               "教督〔2012〕3号, or a standard's code such as GB 50099-2011); a document "
+                               "without a number is given by issuer and date instead", *at))
+        elif not doc and not (getattr(source, "issuer", "") and getattr(source, "date", "")):
+            out.append(Failure("sources", where, "has a source without a document, or an issuer and a date", *at))
+        if value and not (getattr(source, "clause", "") or "").strip():
+            out.append(Failure("sources", where, NO_CLAUSE, *at))
+        if value and not (getattr(source, "text", "") or "").strip():
+            out.append(Failure("sources", where, NO_TEXT, *at))
 
     for std in own.standards:
-        check(f"standard {std.id!r}", std.source)
+        at = own.located.of
+        check(f"standard {std.id!r}", std.source, at(std.id, "source"), value=False)
         for criterion in std.criteria:
             for where, source, required in criterion.sources():
-                check(where, source, required)
+                check(where, source, at(std.id, criterion.id), required)
         for i, ex in enumerate(std.exclusions):
-            check(f"exclusion {i} of {std.id!r} ({ex.column} in {list(ex.values)})", ex.source)
+            check(f"exclusion {i} of {std.id!r} ({ex.column} in {list(ex.values)})", ex.source,
+                  at(std.id, f"exclusions[{i}]" if std.adopts is None else None))
         for ind in std.indicators:
-            check(f"indicator {ind.key!r} of {std.id!r}", ind.source, required=False)
+            check(f"indicator {ind.key!r} of {std.id!r}", ind.source, at(std.id, ind.key), required=False,
+                  value=False)
     for sch in own.schedules:
-        check(f"schedule {sch.id!r}", sch.source)
-        for m in sch.milestones:
-            check(f"milestone {m.year} of {sch.id!r}", m.source, required=False)
+        check(f"schedule {sch.id!r}", sch.source, own.located.of(sch.id, "source"))
+        for i, m in enumerate(sch.milestones):
+            check(f"milestone {m.year} of {sch.id!r}", m.source, own.located.of(sch.id, f"milestones[{i}]"),
+                  required=False)
+        for i, t in enumerate(sch.target_years):
+            check(f"target year of {t.county} in {sch.id!r}", t.source, own.located.of(sch.id, f"target_years[{i}]"),
+                  required=False)
     return out
 
 
@@ -343,7 +405,8 @@ def _check_units(own: _Own) -> list[Failure]:
             try:
                 amounts = criterion.amounts(indicators)
             except (ValueError, units.UnitError) as exc:
-                out.append(Failure("units", f"rule {criterion.id!r}", f"a unit does not convert: {exc}"))
+                out.append(Failure("units", f"rule {criterion.id!r}", f"a unit does not convert: {exc}",
+                                   *own.located.of(std.id, criterion.id)))
                 continue
             for a in amounts:
                 lo, hi = PER_STUDENT.get(a.indicator, (0.0, math.inf))
@@ -353,7 +416,7 @@ def _check_units(own: _Own) -> list[Failure]:
                         f"{a.value:g} {a.unit} is {a.per_student:.6g} per student, but schools have about "
                         f"{lo:g}–{hi:g} per student: is the unit right? (per 100 students is "
                         f"'… / hundred_students', 万元 is 'wan_yuan', 亩 is 'mu_land'; indicator "
-                        f"unit {indicators[a.indicator].unit!r})"))
+                        f"unit {indicators[a.indicator].unit!r})", *own.located.of(std.id, criterion.id)))
     return out
 
 
@@ -398,12 +461,13 @@ def _check_round_trip(own: _Own) -> list[Failure]:
             back = converter.structure(json.loads(text), type(obj))
         except Exception as exc:  # noqa: BLE001 - any failure is the finding
             out.append(Failure("round-trip", where, f"does not round-trip through ee.converter and JSON: "
-                                                    f"{type(exc).__name__}: {exc}"))
+                                                    f"{type(exc).__name__}: {exc}", *own.located.of(obj.id)))
             continue
         if back != obj:
             diff = _first_difference(obj, back, what) or "the restored object is not equal"
             out.append(Failure("round-trip", where, f"changes through ee.converter and JSON: {diff} "
-                                                    "(use tuples, not lists, and plain floats, ints and strings)"))
+                                                    "(use tuples, not lists, and plain floats, ints and strings)",
+                                  *own.located.of(obj.id)))
     return out
 
 

@@ -5,7 +5,7 @@ observations and recognitions over the jurisdiction's own counties and the
 standard's years; every evaluation must run, account for every input row, and
 never pass a county-year whose data is missing (a blank cell of an evaluated
 school, an unobserved target, a prerequisite without recognitions) or fail one
-without a reason. Findings are (where, message) pairs for ``conformance.py``.
+without a reason. Findings are (standard id, where, message) for ``conformance.py``.
 """
 
 from __future__ import annotations
@@ -172,9 +172,10 @@ def _property(std: Any, reg: Any, best: dict) -> Callable[[Any], None]:
 
 
 def check_evaluations(standards: list, reg: Any, max_examples: int | None, keep: list, run: bool,
-                      shrink: bool = True) -> list[tuple[str, str]]:
+                      shrink: bool = True) -> list[tuple[str, str, str]]:
     """Run Hypothesis over each standard of the plugin; ``keep`` receives (standard, evaluation) pairs,
     the evaluation with the most county-years seen for each standard, for the formats check.
+    Findings are (standard id, where, message).
 
     A plugin without standards gets the national basic-balance standard, so that its formats
     have something to render; failures are then not the plugin's and are not reported.
@@ -194,10 +195,10 @@ def check_evaluations(standards: list, reg: Any, max_examples: int | None, keep:
             test()
         except _NotConforming as exc:
             if report:
-                out.append((f"standard {std.id!r}", describe(exc)))
+                out.append((std.id, f"standard {std.id!r}", describe(exc)))
         except Exception as exc:  # noqa: BLE001 - the kit itself or Hypothesis failed
             if report:
-                out.append((f"standard {std.id!r}", f"could not be exercised: {describe(exc)}"))
+                out.append((std.id, f"standard {std.id!r}", f"could not be exercised: {describe(exc)}"))
         if "ev" in best:
             keep.append((std, best["ev"]))
     return out
