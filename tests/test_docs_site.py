@@ -127,6 +127,18 @@ def test_the_config_stays_plain():
     assert config["theme"]["name"] == "material"
 
 
+def test_every_public_name_has_an_api_entry():
+    """``eduequity.__all__`` is the public API (api.md): each name has its ``::: eduequity.NAME``
+    on an API page. griffe cannot read ``__all__`` itself (it is computed), so the pages
+    list the names, and this keeps the list whole when a name is added."""
+    import eduequity as ee
+
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (DOCS / "api").glob("*.md"))
+    documented = set(re.findall(r"^::: eduequity\.(\w+)\s*$", text, re.M))
+    assert set(ee.__all__) - documented == set(), "public names without an API entry"
+    assert documented - set(ee.__all__) <= {"core", "testing"}, "API entries for names that are not public"
+
+
 def test_listings_are_repository_files():
     """A titled code block holds one snippet include of a file that exists, and nothing else,
     so no example escapes tests/test_docs.py by wearing a title."""
