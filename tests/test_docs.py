@@ -1,7 +1,10 @@
 """Docs that run: every ```python block of the README and docs/ is executed.
 
 Blocks of one file run in order in one namespace, from the repository root, so
-a later block may use an earlier one's names.
+a later block may use an earlier one's names. A block with a title
+(```python title="plugins/…/__init__.py") is a listing of a repository file for the
+documentation site, not an example; tests/test_docs_site.py holds such blocks to one
+snippet include of a file that exists.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 
 

@@ -23,6 +23,34 @@ from .standards import Standard
 
 @attrs.frozen(eq=False)
 class Evaluation:
+    """The verdicts of one standard on one dataset, with the evidence behind each.
+
+    What ``ee.evaluate`` returns. Each frame is a pandas DataFrame; ``passed`` is
+    three-valued (True, False, ``<NA>``) and ``status`` one of ``met``,
+    ``not met``, ``pending``, ``not assessable``:
+
+    - ``verdicts`` — one row per (year, county): the overall verdict over every
+      criterion of the standard, with its ``reasons``;
+    - ``counties`` — one row per (year, county, level): schools, students, the
+      level's verdict (basic balance adds ``composite_cv`` and ``composite_limit``);
+    - ``indicators`` — one row per (year, county, level, indicator): the
+      enrollment-weighted ``mean``, the ``cv``, its ``limit`` (NaN where the
+      indicator has no limit of its own) and ``passed``;
+    - ``schools`` — one row per (year, county, level, school_id, indicator) of
+      the school-threshold rules: ``value``, ``threshold``, ``met`` (built when
+      first read);
+    - ``targets`` — one row per (target, year, county[, level]) of the metric
+      targets: ``metric``, ``value``, ``op``, ``required``, ``status``;
+    - ``excluded`` — the input rows not evaluated, with the ``reason``;
+    - ``warnings`` — what is worth a look but blocks nothing (what, where, message).
+
+    ``input_rows`` and ``evaluated_rows`` make the accounting checkable:
+    ``evaluated_rows + len(excluded) == input_rows``. ``standard`` is the
+    standard judged (after any ``ee.override``) and ``versions`` the package
+    versions that produced the result. ``ee.converter`` turns an evaluation into
+    JSON-ready data and back, without ``sections``.
+    """
+
     standard: Standard
     counties: pd.DataFrame
     verdicts: pd.DataFrame

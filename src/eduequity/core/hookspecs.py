@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only
 PROJECT = "eduequity"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
+"""``ee.hookimpl``: the decorator that marks a plugin's implementation of a hook below."""
 
 
 @hookspec

@@ -32,6 +32,13 @@ from ..criteria import Rule
 T = TypeVar("T")
 
 converter: cattrs.Converter = make_converter(forbid_extra_keys=True)
+"""``ee.converter``: the one cattrs converter for standards, schedules, evaluations and results.
+
+``converter.unstructure(ev)`` gives JSON-ready data and ``converter.structure(data,
+ee.Evaluation)`` the evaluation back, equal to the original (DataFrames column-wise
+with their dtypes). Standard files are structured with it too: unknown keys are
+refused and an error names the path of the entry (``targets[3].deadline``).
+"""
 
 
 def _strict(kind: type, accepted: type | tuple[type, ...], expected: str):

@@ -1,7 +1,7 @@
 """The input boundary: ``read_schools`` turns a table of schools into the canonical frame.
 
 Everything that can be wrong with a user's table is found here, in one pass,
-and raised together as one :class:`~eduequity.core.errors.InputError`; what
+and raised together as one ``InputError``; what
 comes out is a frame ``evaluate`` can trust without checking again (its
 columns and dtypes: ``canonical.py``).
 
@@ -65,7 +65,7 @@ def read_schools(
     twelve-year, complete secondary), ``students_primary`` / ``students_junior``
     / ``students_senior`` and ``level`` and ``students`` left blank. Their
     physical resources are split between the sections by the national weights
-    (:mod:`eduequity.read.split`; data of the national plugin, confidence V3),
+    (``eduequity.read.split``; data of the national plugin, confidence V3),
     which ``weights=`` overrides per school type
     (``weights={"nine_year": (1.0, 1.1, None)}``); their teachers come per section
     as ``teachers_primary`` / ``teachers_junior`` (``*_senior`` is accepted and
@@ -98,7 +98,7 @@ def read_schools(
     that ``read_schools`` returned (``attrs["eduequity"] == "schools/1"``), so
     ``read_schools(read_schools(x))`` equals ``read_schools(x)``.
 
-    Every problem found is raised at once as an :class:`InputError` whose
+    Every problem found is raised at once as an ``InputError`` whose
     ``.problems`` name the row (the input row, 0-based), the column (the header
     as written in the input) and what was expected. A missing file raises
     ``FileNotFoundError``; a bad ``weights=`` raises ``ValueError``/``TypeError``.
