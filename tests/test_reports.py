@@ -355,3 +355,26 @@ def test_an_english_reason_leaves_a_quoted_clause_whole():
     text = "小学 综合差异系数: 0.7 (教督〔2012〕3号 评估标准：小学、初中综合差异系数)"
     out = localise(text, "en", names)
     assert "Composite CV: 0.7" in out and "初中综合差异系数" in out
+
+
+def test_a_paged_report_prints_the_latest_year_of_a_long_table_and_says_so(monkeypatch):
+    """HTML/Markdown/PDF shorten a table over PAGED_ROWS to its latest year, with a note; XLSX keeps every row."""
+    from openpyxl import load_workbook
+
+    from eduequity.reports import views
+
+    basic = ee.evaluate(ee.read_schools(EXAMPLES / "panzhihua-schools-synthetic.csv"), "cn.basic-balance-2012")
+    n, latest = len(basic.indicators), int(basic.indicators["year"].max())
+    shown = int((basic.indicators["year"] == latest).sum())
+    monkeypatch.setattr(views, "PAGED_ROWS", n - 1)
+    md = ee.render(basic, "markdown")
+    part = md.split("## 指标与差异系数")[1].split("\n## ")[0]
+    rows = [ln for ln in part.splitlines() if ln.startswith("| ") and not ln.startswith("| 年份")]
+    assert len(rows) == shown and all(ln.startswith(f"| {latest} |") for ln in rows)
+    assert f"此表共 {n:,} 行" in part and f"最近一年（{latest}年）的 {shown:,} 行" in part
+    en = ee.render(basic, "markdown", lang="en")
+    assert f"This table has {n:,} rows" in en and "中" not in en.split("This table has")[1].split("\n")[0]
+    wb = load_workbook(io.BytesIO(ee.render(basic, "xlsx")))
+    assert any(ws.max_row - 1 >= n for ws in wb)  # the spreadsheet holds every indicator row
+    monkeypatch.setattr(views, "PAGED_ROWS", n)
+    assert "此表共" not in ee.render(basic, "markdown")  # exactly at the limit: nothing left out

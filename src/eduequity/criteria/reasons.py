@@ -7,6 +7,7 @@ constant parts and per-group arrays, numbers formatted only there.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -131,6 +132,15 @@ _ID = re.compile(r"[a-z][a-z0-9]*(?:[._:-][a-z0-9]+)+")
 _CJK = "\u3400-\u9fff"  # the unified ideographs: a name beside one is part of a longer word
 
 
+@functools.lru_cache(maxsize=32)
+def _whole_names(zh_names: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for the Chinese names of a standard, longest first, not inside a longer word."""
+    if not zh_names:
+        return None
+    alt = "|".join(map(re.escape, sorted(zh_names, key=len, reverse=True)))
+    return re.compile(f"(?<![{_CJK}])(?:{alt})(?![{_CJK}])")
+
+
 def localise(text: str, lang: str, names: Mapping[str, str] | None = None) -> str:
     """``text`` (a reason as the criteria write it) in ``lang`` alone, ids and keys named.
 
@@ -152,8 +162,7 @@ def localise(text: str, lang: str, names: Mapping[str, str] | None = None) -> st
     text = _ID.sub(lambda m: names.get(m[0], m[0]), text)
     text = re.sub(r"([^\s,（）：:]+)（\1）", r"\1", text)  # a key named beside its own name: once
     if half == 2:  # whole Chinese names only: inside a quoted clause (…初中综合差异系数) a name stays
-        zh_names = sorted((k for k in names if not k.isascii()), key=len, reverse=True)
-        if zh_names:
-            alt = "|".join(map(re.escape, zh_names))
-            text = re.sub(f"(?<![{_CJK}])(?:{alt})(?![{_CJK}])", lambda m: names[m[0]], text)
+        pattern = _whole_names(tuple(k for k in names if not k.isascii()))
+        if pattern is not None:
+            text = pattern.sub(lambda m: names[m[0]], text)
     return text.replace("; ", "；").replace(": ", "：") if half == 1 else text

@@ -89,6 +89,14 @@ def cell_text(col: pd.Series, table: Mapping[str, str]) -> pd.Series:
                     else table.get(str(v), str(v)))
 
 
+def per_distinct(col: pd.Series, fn) -> pd.Series:
+    """``fn`` of each value, called once per distinct value: reasons repeat across county-years
+    ("无观测值 …" is the same text for most), and each call runs a dozen substitutions."""
+    codes, uniq = pd.factorize(col.astype(object), use_na_sentinel=False)
+    done = np.asarray([fn(v) for v in uniq], dtype=object)
+    return pd.Series(done[codes] if len(done) else np.asarray([], dtype=object), index=col.index, dtype=object)
+
+
 def frame(df: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> pd.DataFrame:
     """``df`` with every value a person reads in ``lang``; the columns keep their names."""
     lang = "zh" if lang == "zh" else "en"
@@ -111,7 +119,7 @@ def frame(df: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> pd.DataFram
         elif c == "what":
             out[c] = cell_text(col, WHAT[lang])
         elif c in REASONS:
-            out[c] = col.astype(object).map(lambda v: localise(str(v), lang, labels) if isinstance(v, str) else BLANK)
+            out[c] = per_distinct(col, lambda v: localise(v, lang, labels) if isinstance(v, str) else BLANK)
         elif c == "approximate":
             out[c] = col.astype(object).map(lambda v: ("约" if lang == "zh" else "approx.") if v is True or v is np.True_
                                             else "")

@@ -43,7 +43,7 @@ def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: 
     if fmt.writer == "csv":  # for programs: the frames' own values, relabelled headers only where asked
         blocks = views.relabel(views.blocks(items, fmt, reg), lang) if lang == "zh" else views.blocks(items, fmt, reg)
         return csv.write(blocks, fmt.id)
-    blocks = views.relabel(views.blocks(items, fmt, reg, lang), lang)
+    blocks = views.relabel(views.blocks(items, fmt, reg, lang, paged=fmt.writer != "xlsx"), lang)
     if fmt.writer == "html":
         return html.write(blocks, fmt.title)
     if fmt.writer == "xlsx":

@@ -21,8 +21,9 @@ from . import language, labels
 from .blocks import Break, Heading, Para, Table
 
 #: Per-county pages written at most; past it the summary says how many were left out
-#: (each page runs ``ee.explain`` once, ~0.2 s at a county of 50 schools).
-MAX_COUNTIES = 100
+#: (each page runs ``ee.explain`` once, ~0.2 s at a county of 50 schools, and is ~50 KB of HTML for
+#: quality balance: 100 pages made a 500-county report too slow to open).
+MAX_COUNTIES = 50
 WORDS = {
     "zh": {"counts": "各状态县·年数", "failing": "{year}年未达标的县", "indicators": "未达标最多的指标",
            "warnings": "数据问题", "excluded": "未纳入计算的记录：{n} 行", "none": "（无）", "verdict": "结论",
@@ -123,20 +124,36 @@ def by_county(ev: Evaluation, lang: str, title: str = "") -> list:
         plan = remedy(ev)
     except (KeyError, ValueError, TypeError):  # no school sections (loaded from JSON), or no resource rule
         plan = None
+    shown = counties[:MAX_COUNTIES]
+    # Each county's rows, split once: a filter of the whole frame per county is a pass per county.
+    mine = {"verdicts": _by_county(ev.verdicts, shown), "counties": _by_county(ev.counties, shown),
+            "plan": _by_county(plan.schools[plan.schools["year"] == year], shown) if plan is not None else {}}
+    # With a plan, a county it adds nothing to says so ("none"); without one, no such heading.
+    none_to_add = plan.schools.iloc[:0] if plan is not None and len(plan.schools) else None
     out: list = [Heading(2, title or w["verdict"])]
-    for county in counties[:MAX_COUNTIES]:
+    for county in shown:
         try:
             ex = explain(ev, county=county, year=year)
         except (KeyError, ValueError):
             continue
-        out += _county(ev, ex, plan, lang, w, names)
+        out += _county(ex, {"verdicts": mine["verdicts"][county], "counties": mine["counties"].get(county),
+                            "plan": mine["plan"].get(county, none_to_add)}, lang, w, names)
     if len(counties) > MAX_COUNTIES:
         out.append(Para(w["more"].format(n=len(counties) - MAX_COUNTIES)))
     return out
 
 
-def _county(ev: Evaluation, ex, plan, lang: str, w: dict, names: dict) -> list:
-    """One county's page: verdict, criteria, failing schools, what to add, the years."""
+def _by_county(df: pd.DataFrame, counties: list[str]) -> dict[str, pd.DataFrame]:
+    """The rows of each of ``counties``, by one group-by."""
+    if not len(df):
+        return {}
+    key = df["county"].astype(str)
+    return {c: part for c, part in df[key.isin(counties)].groupby(key[key.isin(counties)], sort=False)}
+
+
+def _county(ex, mine: dict, lang: str, w: dict, names: dict) -> list:
+    """One county's page: verdict, criteria, failing schools, what to add, the years.
+    ``mine``: the county's rows of the verdicts, the county table and the plan (None: no rows)."""
     status = language.STATUS[lang if lang == "en" else "zh"].get(ex.status, ex.status)
     out: list = [Break(ex.county), Heading(3, f"{ex.county} {ex.year}"),
                  Para(f"{w['verdict']}：{status}" if lang != "en" else f"{w['verdict']}: {status}")]
@@ -151,14 +168,13 @@ def _county(ev: Evaluation, ex, plan, lang: str, w: dict, names: dict) -> list:
         cols = [c for c in ("school_name", "school_id", "level", "indicator", "value", "threshold", "floor", "why")
                 if c in failing]
         out += [Heading(4, w["schools"]), _detail(failing[cols].reset_index(drop=True), lang, names, w["schools"])]
-    if plan is not None and len(plan.schools):
-        p = plan.schools
-        mine = p[(p["county"].astype(str) == ex.county) & (p["year"] == ex.year)]
-        cols = [c for c in ("school_name", "level", "resource", "unit", "addition", "cost_one_off") if c in mine]
-        out += [Heading(4, w["add"]), _detail(mine[cols].reset_index(drop=True), lang, names, w["add"])]
-    years = ev.verdicts[ev.verdicts["county"].astype(str) == ex.county][["year", "status"]]
-    if "composite_cv" in ev.counties:
-        c = ev.counties[ev.counties["county"].astype(str) == ex.county]
+    plan = mine["plan"]
+    if plan is not None:
+        cols = [c for c in ("school_name", "level", "resource", "unit", "addition", "cost_one_off") if c in plan]
+        out += [Heading(4, w["add"]), _detail(plan[cols].reset_index(drop=True), lang, names, w["add"])]
+    years = mine["verdicts"][["year", "status"]]
+    c = mine["counties"]
+    if c is not None and "composite_cv" in c:
         cv = c.pivot_table(index="year", columns="level", values="composite_cv", observed=True)
         cv.columns = [f"{language.LEVEL[lang if lang == 'en' else 'zh'].get(str(k), k)} "
                       f"{labels.header('composite_cv', lang)}" for k in cv.columns]

@@ -112,14 +112,23 @@ def plan_header(plan: Plan, lang: str = "zh") -> list[Block]:
                  f"left unresolved (missing data, or no school): {len(plan.unresolved)}")]
 
 
-def blocks(items: list[Any], fmt, registry, lang: str | None = None) -> list[Block]:
+#: Rows a table of a paged report (HTML, Markdown, PDF) prints at most; a longer one with a
+#: ``year`` column prints its latest year and says where the rest is (XLSX and CSV hold every
+#: row). A national panel's indicator table is a million rows; 500 counties' targets over
+#: eight years made a 37 MB page that a browser took over a minute to open.
+PAGED_ROWS = 3000
+
+
+def blocks(items: list[Any], fmt, registry, lang: str | None = None, paged: bool = False) -> list[Block]:
     """Blocks for one object or several: headers, then each section in order.
 
     A derived table (``progress``, ``cv_table``) over several evaluations is one
     table across all of them — one report per lead unit across three plans —
     while frames and charts come once per object. With ``lang`` (reports for
     people) headings and cell values are in that language alone
-    (``language.frame``); without it (CSV) the frames are written as they are.
+    (``language.frame``); without it (CSV) the frames are written as they are. ``paged``
+    reports (read page by page, not filtered like a spreadsheet) shorten long tables
+    (``PAGED_ROWS``).
     """
     kinds = {subject(o) for o in items}
     for kind in kinds:
@@ -138,15 +147,36 @@ def blocks(items: list[Any], fmt, registry, lang: str | None = None) -> list[Blo
                 out += [b for o in mine for b in summaries.SECTIONS[sec.frame](o, lang or "zh", title)]
             elif sec.frame in tables.TABLES:
                 parts = [tables.TABLES[sec.frame](o, registry) for o in mine]
-                out += _table(sec, pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0], "", title,
-                              lang)
+                df, note = _shortened(pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0], paged, lang)
+                out += _table(sec, df, "", title, lang) + note
             else:
                 for o in mine:
                     df = o if kind == "equity" else getattr(o, sec.frame)  # an equity result is its frame
+                    df, note = _shortened(df, paged, lang)
                     if lang:
                         df = language.frame(df, lang, language.names(_standard(o, registry), lang))
-                    out += _table(sec, df, _name(o) if len(mine) > 1 else "", title, lang)
+                    out += _table(sec, df, _name(o) if len(mine) > 1 else "", title, lang) + note
     return out
+
+
+def _shortened(df: pd.DataFrame, paged: bool, lang: str | None) -> tuple[pd.DataFrame, list[Block]]:
+    """``df`` as a paged report prints it, and the note saying what was left out (none if nothing)."""
+    if not paged or len(df) <= PAGED_ROWS:
+        return df, []
+    total, zh = len(df), lang != "en"
+    year = int(df["year"].max()) if "year" in df.columns and df["year"].notna().any() else None
+    if year is not None:
+        df = df[df["year"] == year]
+    first = len(df) > PAGED_ROWS  # even one year is too long: its first rows, in the frame's order
+    df = df.head(PAGED_ROWS).reset_index(drop=True)
+    n = f"{len(df):,}"
+    if zh:
+        which = (f"最近一年（{year}年）的" if year is not None else "") + ("前 " if first else " ") + f"{n} 行"
+        text = f"此表共 {total:,} 行，这里列出{which}；全部数据见 XLSX 或 CSV 报告（--out 报告.xlsx）。"
+    else:
+        which = ("the first " if first else "the ") + f"{n} rows" + (f" of the latest year, {year}" if year else "")
+        text = f"This table has {total:,} rows; shown here are {which}. Every row is in the XLSX or CSV report (--out report.xlsx)."
+    return df, [Para(text)]
 
 
 def _name(obj: Any) -> str:
