@@ -43,6 +43,24 @@ EXPECTED = {
     P15 + "weak-school-renovation": ("==", 1.0, 2018, J, "三、（一）"),
     P15 + "basic-hardware-standard": (">=", 1.0, 2015, J, "三、（三）"),
     P15 + "exercise-book-fees": ("==", 1.0, 2014, J, "三、（五）"),
+    P15 + "public-service-system": ("==", 1.0, 2018, J, "一、"),
+    P15 + "county-town-oversized-classes": ("==", 1.0, 2020, J, "一、（一）"),
+    P15 + "urban-rural-conditions-balanced": ("==", 1.0, 2018, J, "一、（一）"),
+    P15 + "d-class-buildings": ("==", 0.0, 2020, J, "二、（三）"),
+    P15 + "digital-service-system": ("==", 1.0, 2020, J, "二、（五）"),
+    P15 + "school-conditions-standardised": ("==", 1.0, 2018, J, "三、（一）"),
+    P15 + "exchange-teachers-2014": (">=", 1.0, 2014, J, "三、（二）"),
+    P15 + "teacher-exchange-routine": ("==", 1.0, 2018, J, "三、（二）"),
+    P15 + "teacher-resources-balanced": ("==", 1.0, 2020, C, "三、（二）"),
+    P15 + "school-broadband": ("==", 1.0, 2015, J, "三、（三）"),
+    P15 + "rural-class-multimedia": (">=", 1.0, 2020, J, "三、（三）"),
+    P15 + "education-it-network": ("==", 1.0, 2015, J, "三、（三）"),
+    P15 + "ethnic-remote-schools-reached": (">=", 1.0, 2018, J, "三、（三）"),
+    P15 + "three-links-two-platforms": ("==", 1.0, 2015, J, "三、（三）"),
+    P15 + "project-11311": ("==", 1.0, 2020, J, "三、（三）"),
+    P15 + "main-city-large-classes": ("==", 1.0, 2020, J, "三、（四）"),
+    P15 + "senior-disabled-free-education": (">=", 1.0, 2020, J, "三、（五）"),
+    P15 + "weak-township-support": ("==", 1.0, 2020, J, "三、（六）"),
     # 攀办发〔2019〕88号
     P19 + "highland-formed": ("==", 1.0, 2020, J, "一、"),
     P19 + "strong-education-city": ("==", 1.0, 2025, J, "一、"),
@@ -82,7 +100,7 @@ EXPECTED = {
     P21 + "after-school-schools": (">=", 1.0, 2021, J, "二、（八）"),
     P21 + "after-school-students": (">=", 1.0, 2021, J, "二、（八）"),
 }
-APPROXIMATE = {P15 + "principal-teacher-exchange"}
+APPROXIMATE = {P15 + "principal-teacher-exchange", P15 + "weak-township-support"}
 STARTS = {P15 + "exercise-book-fees": 2014, P21 + "after-school-schools": 2021, P21 + "after-school-students": 2021}
 LEVELS = {P21 + "class-size-primary": "primary", P21 + "class-size-junior": "junior"}
 
