@@ -77,6 +77,17 @@ EXPECTED = {
     P19 + "vocational-enrolment": (">=", 20000.0, 2025, J, "二、（一）6."),
     P19 + "quality-communities": (">=", 7.0, 2025, J, "二、（二）2."),
     P19 + "quality-balance-all-counties": (">=", 1.0, 2025, J, "二、（三）2."),
+    P19 + "national-brand-high-schools": (">=", 2.0, 2025, J, "二、（一）1."),
+    P19 + "vocational-flagship-schools": (">=", 4.0, 2025, J, "二、（一）2."),
+    P19 + "high-level-universities": (">=", 2.0, 2025, J, "二、（一）3."),
+    P19 + "highland-showcase-areas": (">=", 2.0, 2025, J, "二、（一）6."),
+    P19 + "city-quality-brands": (">=", 10.0, 2025, J, "二、（二）2."),
+    P19 + "county-quality-brands": (">=", 10.0, 2025, C, "二、（二）2."),
+    P19 + "integration-brand-projects": (">=", 5.0, 2025, J, "二、（三）4."),
+    P19 + "education-spending": (">=", 1.0, 2020, J, "三、（二）"),
+    P19 + "per-student-spending": (">=", 1.0, 2020, J, "三、（二）"),
+    P19 + "county-annual-assessment": ("==", 1.0, 2020, J, "三、（四）"),
+    P19 + "publicity-month": ("==", 1.0, 2020, J, "三、（五）"),
     # 攀办发〔2021〕73号
     P21 + "inclusive-kindergarten-coverage": (">=", 0.87, 2025, J, "一、（二）"),
     P21 + "public-kindergarten-share": (">", 0.50, 2025, J, "一、（二）"),
@@ -101,7 +112,10 @@ EXPECTED = {
     P21 + "after-school-students": (">=", 1.0, 2021, J, "二、（八）"),
 }
 APPROXIMATE = {P15 + "principal-teacher-exchange", P15 + "weak-township-support"}
-STARTS = {P15 + "exercise-book-fees": 2014, P21 + "after-school-schools": 2021, P21 + "after-school-students": 2021}
+STARTS = {P15 + "exercise-book-fees": 2014, P21 + "after-school-schools": 2021, P21 + "after-school-students": 2021,
+          # 每年 / 逐年 / 年度 of the 2019 plan (issued 2019-11-29): every year from the first full one, 2020.
+          **{P19 + k: 2020 for k in ("education-spending", "per-student-spending", "county-annual-assessment",
+                                     "publicity-month")}}
 LEVELS = {P21 + "class-size-primary": "primary", P21 + "class-size-junior": "junior"}
 
 
