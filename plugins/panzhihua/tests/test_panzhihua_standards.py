@@ -110,12 +110,27 @@ EXPECTED = {
     P21 + "online-parent-school": ("==", 1.0, 2021, J, "二、（七）切实加强家校共育"),
     P21 + "after-school-schools": (">=", 1.0, 2021, J, "二、（八）"),
     P21 + "after-school-students": (">=", 1.0, 2021, J, "二、（八）"),
+    P21 + "highland-built": ("==", 1.0, 2025, J, "一、（二）"),
+    P21 + "public-school-places": (">=", 1.0, 2025, J, "一、（二）"),
+    P21 + "provincial-basic-conditions": (">=", 1.0, 2025, J, "一、（二）"),
+    P21 + "head-teacher-workload": (">=", 0.5, 2025, J, "二、（三）德育为先"),
+    P21 + "league-pioneer-commendation": ("==", 1.0, 2021, J, "二、（三）德育为先"),
+    P21 + "sports-skills": (">=", 1.0, 2025, J, "二、（三）健康为基"),
+    P21 + "art-skill": (">=", 1.0, 2025, J, "二、（三）美育为底"),
+    P21 + "volunteer-commendation": ("==", 1.0, 2021, J, "二、（三）劳育为线"),
+    P21 + "dropout-control": ("==", 1.0, 2025, J, "二、（五）提升民族地区教育质量"),
+    P21 + "canteen-food-safety": (">=", 1.0, 2025, J, "二、（五）推进信息技术与教育教学深度融合"),
+    P21 + "family-education-handbook": ("==", 1.0, 2021, J, "二、（七）切实加强家校共育"),
+    P21 + "primary-homework-in-school": (">=", 1.0, 2025, J, "二、（八）"),
+    P21 + "junior-homework-in-school": (">=", 1.0, 2025, J, "二、（八）"),
 }
 APPROXIMATE = {P15 + "principal-teacher-exchange", P15 + "weak-township-support"}
 STARTS = {P15 + "exercise-book-fees": 2014, P21 + "after-school-schools": 2021, P21 + "after-school-students": 2021,
           # 每年 / 逐年 / 年度 of the 2019 plan (issued 2019-11-29): every year from the first full one, 2020.
           **{P19 + k: 2020 for k in ("education-spending", "per-student-spending", "county-annual-assessment",
-                                     "publicity-month")}}
+                                     "publicity-month")},
+          # 每年 of the 2021 plan (issued 2021-08-17): every year from the plan's own.
+          P21 + "league-pioneer-commendation": 2021, P21 + "volunteer-commendation": 2021}
 LEVELS = {P21 + "class-size-primary": "primary", P21 + "class-size-junior": "junior"}
 
 
