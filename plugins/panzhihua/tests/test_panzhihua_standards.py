@@ -14,6 +14,7 @@ import pytest
 
 import eduequity as ee
 import eduequity_panzhihua
+from eduequity.testing import commitment_failures
 from panzhihua_support import (
     DOCUMENTS,
     JURISDICTION,
@@ -190,12 +191,13 @@ def test_every_target_cites_its_plan_in_chinese_with_lead_units_where_the_plan_l
 
 
 def test_relative_deadlines_keep_their_wording_and_explain_the_year():
-    for tid, year, words in [(P15 + "disabled-compulsory-universal", 2017, "力争经过3年努力"),
-                             (P19 + "municipal-studios", 2022, "力争3年内"),
-                             (P19 + "provincial-studios", 2022, "力争3年内")]:
+    for tid, year, words, span in [(P15 + "disabled-compulsory-universal", 2017, "力争经过3年努力", "3"),
+                                   (P15 + "weak-township-support", 2020, "通过6年左右", "6"),
+                                   (P19 + "municipal-studios", 2022, "力争3年内", "3"),
+                                   (P19 + "provincial-studios", 2022, "力争3年内", "3")]:
         t = next(x for _, x in all_targets() if x.id == tid)
         assert t.deadline == year and words in t.source.text
-        assert str(year) in t.source.note and "3" in t.source.note
+        assert str(year) in t.source.note and span in t.source.note
 
 
 def test_the_composite_is_the_national_one_and_its_trend_cites_the_plan():
@@ -283,9 +285,16 @@ def test_the_2019_plan_really_names_no_responsible_units():
     assert "责任单位" not in _seed("攀办发〔2019〕88号")
 
 
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_the_readmes_commitments_tables_list_every_criterion_and_only_registered_ids():
+    """Issue 18: each plan's table names every target and rule of its standard, or says why not."""
+    assert commitment_failures(README, owner="eduequity-panzhihua") == []
+
+
 def test_the_readme_example_runs():
-    readme = Path(__file__).resolve().parents[1] / "README.md"
-    blocks = re.findall(r"^```python\n(.*?)^```", readme.read_text(encoding="utf-8"), re.S | re.M)
+    blocks = re.findall(r"^```python\n(.*?)^```", README.read_text(encoding="utf-8"), re.S | re.M)
     assert blocks
     namespace: dict = {"__name__": "doc_panzhihua_readme"}
     for i, block in enumerate(blocks):
