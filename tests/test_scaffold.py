@@ -17,6 +17,7 @@ from click.testing import CliRunner
 import eduequity as ee
 from eduequity.cli import main
 from eduequity.scaffold import FILES, plan
+from eduequity.testing import commitment_failures
 
 
 def run(*args: str):
@@ -88,6 +89,8 @@ def test_for_a_province_that_exists_the_package_gives_it_counties_without_a_clas
         reg = ee.registry(plugins=[module], entry_points=False)
         assert reg.jurisdictions["hebei"].name_zh == "河北省" and len(reg.jurisdictions["hebei"].counties) == 3
         assert "hebei.plan-2021" in reg.standards and "hebei.county-balance-2021" in reg.schedules
+        # The README's commitments table names the example's targets as generated.
+        assert commitment_failures(out / "README.md", standards=["hebei.plan-2021"], registry=reg) == []
     finally:
         del sys.modules["eduequity_hebei"]
 

@@ -63,7 +63,7 @@ def test_a_generated_plugin_installs_registers_passes_its_tests_and_tracks_from_
     assert f"{ID}.plan-2021" not in __import__("eduequity").registry().standards
 
     tests = sh(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=package, env=env)
-    assert "3 passed" in tests.stdout, tests.stdout
+    assert "4 passed" in tests.stdout, tests.stdout
     checked = sh(*cli, "check-plugin", f"eduequity-{ID}", "--max-examples", "3", cwd=tmp_path, env=env)
     assert checked.stdout == "" and f"eduequity-{ID}: conforms" in checked.stderr
 

@@ -14,6 +14,8 @@ behave::
   ``metrics_frames()``, ``recognitions()``, ``overrides()``;
 - ``eduequity.testing.conformance`` — ``check_plugin`` / ``conformance_failures``, and
   ``DOCUMENT_NUMBER``, the pattern of a document number the ``sources`` check applies;
+- ``eduequity.testing.commitments`` — ``commitment_failures``: the README's table of a
+  plan's commitments names every criterion of the plugin's standards, and only those;
 - ``eduequity.testing.pytest_plugin`` — registered with pytest (entry point
   ``pytest11``) when eduequity is installed: fixtures ``eduequity_registry``
   (isolated registries) and ``eduequity_conformance``, and the Hypothesis
@@ -40,6 +42,7 @@ __all__ = [
     "ConformanceError",
     "Failure",
     "check_plugin",
+    "commitment_failures",
     "conformance_failures",
     "load_profile",
     "profile_name",
@@ -94,6 +97,7 @@ def load_profile(name: str | None = None) -> str:
 _LAZY = {
     "DOCUMENT_NUMBER": "eduequity.testing.conformance",
     "check_plugin": "eduequity.testing.conformance",
+    "commitment_failures": "eduequity.testing.commitments",
     "conformance_failures": "eduequity.testing.conformance",
     "ConformanceError": "eduequity.testing.conformance",
     "Failure": "eduequity.testing.conformance",
