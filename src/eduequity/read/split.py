@@ -87,7 +87,7 @@ def load_split(path: str | Path) -> dict[str, Source]:
     out: dict[str, Source] = {}
     for i, entry in enumerate(entries):
         where = f"{path.name} [[{SPLIT_KEY}]] {i + 1}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("source"), dict) or set(entry) != {"columns", "source"}:
+        if not isinstance(entry, dict) or set(entry) != {"columns", "source"} or not isinstance(entry["source"], dict):
             raise ValueError(f"{where}: expected columns = [...] and a [{SPLIT_KEY}.source] table, nothing else")
         try:
             source = Source(**entry["source"])
