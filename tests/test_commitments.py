@@ -37,9 +37,9 @@ def test_a_complete_table_has_no_findings(tmp_path):
     assert check(readme(tmp_path, rows)) == []
 
 
-def test_ids_may_be_whole_several_to_a_row_or_a_registered_schedule(tmp_path):
+def test_ids_may_be_whole_several_to_a_row_a_registered_schedule_or_another_standards_criterion(tmp_path):
     rows = [row(f"`{STD}.{SHORT[0]}`, `{SHORT[1]}`"), row(f"`{SHORT[2]}`"), row(f"`{SHORT[3]}`"),
-            row("`jilin.county-balance-2011`")]
+            row("`jilin.county-balance-2011`"), row("`cn.quality-balance-2017.cv`")]
     path = readme(tmp_path, rows, header="| clause | commitment | target (after the standard id) |")
     assert check(path) == []
 

@@ -1077,6 +1077,59 @@ def test_a_bad_weights_file_is_refused_naming_the_table(tmp_path, text, said):
     assert said in str(exc.value)
 
 
+FIVE = ("teaching_area", "sports_area", "equipment_value", "computers", "books")
+
+
+def test_the_split_columns_are_data_of_the_national_plugin_each_with_its_source():
+    import eduequity.national
+    from eduequity.core.columns import RESOURCES
+
+    shared = split.national_split()
+    assert shared is split.national_split() and dict(shared) == split.load_split(eduequity.national.SECTION_WEIGHTS)
+    assert split.SPLIT == (*FIVE, "multimedia_classrooms")  # one place: the data file
+    assert split.PEOPLE == tuple(r for r in RESOURCES if r not in split.SPLIT)
+    assert all(shared[c].document == "教督〔2012〕3号" and shared[c].confidence == "V3" for c in FIVE)
+    ours = shared["multimedia_classrooms"]  # eduequity's reading: the 2012 rule names five
+    assert ours.confidence == "R" and "eduequity's reading" in ours.note and "split=" in ours.note
+    assert split.load_weights(eduequity.national.SECTION_WEIGHTS).keys() == split.national_weights().keys()
+
+
+def test_split_names_the_columns_a_whole_school_row_shares_out():
+    df = whole(multimedia_classrooms=[20.0])
+    share = 600 / (600 + 1.1 * 300)
+    assert read_schools(df)["multimedia_classrooms"].tolist() == pytest.approx([20 * share, 20 * (1 - share)])
+    per_section = whole(multimedia_classrooms_primary=[12], multimedia_classrooms_junior=[9])
+    out = read_schools(per_section, split=FIVE)  # multimedia rooms as the sections report them
+    assert out["multimedia_classrooms"].tolist() == [12.0, 9.0]
+    assert out["teaching_area"].tolist() == read_schools(whole())["teaching_area"].tolist()
+    p = only(df, split=FIVE)  # not split, so not one value for the whole school
+    assert (p.row, p.column) == (0, "multimedia_classrooms") and "multimedia_classrooms_primary" in p.expected
+    found = problems(per_section)  # split by default, so not per section
+    assert [p.column for p in found] == ["multimedia_classrooms_primary", "multimedia_classrooms_junior"]
+    assert "split=" in found[0].expected
+    with pytest.raises(ValueError, match="people"):
+        read_schools(whole(), split=[*FIVE, "teachers"])
+    with pytest.raises(ValueError, match="not a resource"):
+        read_schools(whole(), split=["students"])
+    with pytest.raises(TypeError):
+        read_schools(whole(), split="books")
+
+
+@pytest.mark.parametrize("text, said", [
+    ('[[split]]\ncolumns = ["teachers"]\n[split.source]\ndocument = "x"\n', "people"),
+    ('[[split]]\ncolumns = ["books"]\n', "source"),
+    ('[[split]]\ncolumns = ["books"]\n[split.source]\ndocument = "x"\n'
+     '[[split]]\ncolumns = ["books"]\n[split.source]\ndocument = "y"\n', "twice"),
+    ('[split]\ncolumns = ["books"]\n', "[[split]]"),
+])
+def test_a_bad_split_list_is_refused_naming_the_table(tmp_path, text, said):
+    path = tmp_path / "weights.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="weights.toml") as exc:
+        split.load_split(path)
+    assert said in str(exc.value)
+
+
 # --------------------------------------------------------------------------- properties
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

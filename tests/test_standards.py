@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import attrs
+import pandas as pd
 import pytest
 
 import eduequity as ee
@@ -59,6 +60,16 @@ def test_quality_balance_encodes_the_reference():
     assert by_metric["class-size-primary"] == ("<=", 45.0)
     assert by_metric["school-size"] == ("<=", 2000.0)
     assert by_metric["social-recognition"] == (">=", 0.85)
+    kinds = {m.key: m.kind for m in s.metrics}
+    veto = {t.id.rsplit(".", 1)[1]: (t.metric, t.op, t.value) for t in s.targets if t.veto}
+    assert veto == {"social-recognition": ("social_recognition", ">=", 0.85),
+                    "no-exam-admission": ("exam_based_admission", "==", 0.0),
+                    "no-illegal-school-choice": ("illegal_school_choice", "==", 0.0),
+                    "no-key-schools": ("key_schools_or_classes", "==", 0.0)}
+    assert all(kinds[m] == "yes/no" for k, (m, _, _) in veto.items() if k != "social-recognition")
+    four = [t for t in s.targets if ".four-unified-" in t.id]
+    assert len(four) == 4 and all((kinds[t.metric], t.op, t.value, t.source.confidence) == ("yes/no", "==", 1.0, "V")
+                                  for t in four)
 
 
 @pytest.mark.parametrize("sid", [BASIC, QUALITY])
@@ -118,3 +129,29 @@ def test_override_with_an_unknown_id_is_an_error():
 def test_standards_are_frozen():
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         std(BASIC).rules[0].limit.primary = 1.0  # type: ignore[misc]
+
+
+def test_a_veto_item_not_met_fails_the_verdict_and_reports_name_it():
+    """veto = true changes no arithmetic: like every criterion, a veto item not met makes the
+    verdict not met, even with the rest unknown (no recognitions, no other metric). It is
+    a label: reports, explain and ``standards show`` name it 一票否决 / veto."""
+    from conftest import COUNTY, YEAR, frame, section
+
+    from eduequity.cli.standards import describe
+    from eduequity.reports import tables
+
+    schools = ee.read_schools(frame([section("P"), section("J", level="junior")]))
+    found = pd.DataFrame({"year": [YEAR], "county": [COUNTY], "metric": ["exam_based_admission"], "value": [1]})
+    ev = ee.evaluate(schools, QUALITY, metrics=found)
+    [verdict] = ev.verdicts.itertuples()
+    assert verdict.status == "not met" and f"{QUALITY}.no-exam-admission: exam_based_admission = 1" in verdict.reasons
+    assert ee.evaluate(schools, QUALITY, metrics=found.assign(value=0)).verdicts["status"].tolist() == ["not assessable"]
+    ex = ee.explain(ev, county=COUNTY, year=YEAR)
+    zh, en = ee.render(ex, "markdown", lang="zh"), ee.render(ex, "markdown", lang="en")
+    assert "不以考试方式招生（一票否决）" in zh and "社会认可度（一票否决）" in zh
+    assert "No admission by examination (veto)" in en
+    progress = tables.progress(ev).set_index("目标")["状态"]
+    assert progress["不以考试方式招生（一票否决）"] == "未达标" and progress["小学、初中规模不超过2000人"] == "无法评估"
+    lines = describe(std(QUALITY))
+    assert any(line.split()[0] == f"{QUALITY}.no-key-schools" and "一票否决 veto" in line for line in lines if line.split())
+    assert not any("veto" in line for line in lines if line.split() and line.split()[0] == f"{QUALITY}.school-size")

@@ -13,8 +13,12 @@ from hypothesis import strategies as st
 
 import eduequity as ee
 from eduequity.reports import tables
+from eduequity.testing import commitment_failures
 
 SCHEDULE = "jilin.county-balance-2011"
+PLAN = "jilin.plan-2011"
+README = Path(__file__).resolve().parents[1] / "README.md"
+SEED = Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds" / "jilin-2011-2020-county-balance-plan.txt"
 REG = ee.registry()
 NAMES = [c.name for c in dict.fromkeys(REG.counties("jilin").values())]
 
@@ -95,13 +99,80 @@ def test_the_plans_targets_are_judged_with_their_deadlines():
 
 
 def test_every_target_quotes_the_plan():
-    path = Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds" / "jilin-2011-2020-county-balance-plan.txt"
-    seed = path.read_text(encoding="utf-8") if path.exists() else None  # shared/ sits beside the repository
-    std = REG.standards["jilin.plan-2011"]
+    seed = SEED.read_text(encoding="utf-8") if SEED.exists() else None  # shared/ sits beside the repository
+    std = REG.standards[PLAN]
+    labels = {m.key: (m.zh, m.en) for m in std.metrics}
     for t in std.targets:
-        assert t.source.document == "吉政办发〔2011〕18号" and t.source.clause and t.source.text
+        assert t.source.document == "吉政办发〔2011〕18号" and t.source.clause and t.source.text, t.id
+        assert t.source.confidence == "V" and t.title and t.title_en and all(labels[t.metric]), t.id
         if seed is not None:
             assert t.source.text in seed, t.id
+            assert not t.lead_unit or t.lead_unit in seed, t.id  # a unit the plan names, in its words
+    lead = {t.id.removeprefix(PLAN + "."): t.lead_unit for t in std.targets if t.lead_unit}
+    # 省教育厅 only drafts the school standard; meeting it is the counties' (三、（五）1.).
+    assert lead["basic-school-standard-2012"] == lead["full-school-standard-2020"] == "县（市、区）政府"
+    assert lead["school-standard-drafted"] == "省教育厅"
+
+
+def test_the_readme_lists_every_commitment_with_a_registered_id():
+    assert commitment_failures(README, owner="eduequity-jilin") == []
+
+
+def _satisfying_and_failing(t) -> tuple[float, float]:
+    """A value at the target's boundary that meets it, and the nearest that does not."""
+    v, step = float(t.value), 0.01 * max(abs(float(t.value)), 1.0)
+    return {">=": (v, v - step), ">": (v + step, v), "<=": (v, v + step), "<": (v - step, v),
+            "==": (v, 1.0 - v)}[t.op]
+
+
+YEARS = range(2010, 2022)
+
+
+@pytest.fixture(scope="module")
+def plan_statuses() -> dict[str, dict[tuple[str, int], str]]:
+    """Every target observed every year 2010-2021 at a satisfying and at a failing value:
+    two evaluations, {"met": …, "fails": …} each {(target, year): status}."""
+    std = REG.standards[PLAN]
+    out = {}
+    for case, pick in (("met", 0), ("fails", 1)):
+        obs = pd.DataFrame([{"year": y, "county": "南关区" if t.scope == "county" else "jilin", "metric": t.metric,
+                             "value": _satisfying_and_failing(t)[pick]} for t in std.targets for y in YEARS])
+        ev = ee.evaluate(None, PLAN, metrics=obs).targets
+        ev = ev[ev["county"].astype(str).isin(["南关区", "jilin"])]
+        out[case] = dict(zip(zip(ev["target"], ev["year"]), ev["status"].astype(str)))
+    return out
+
+
+@pytest.mark.parametrize("target", REG.standards[PLAN].targets, ids=lambda t: t.id.removeprefix(PLAN + "."))
+def test_each_target_meets_at_its_boundary_and_is_pending_only_before_its_deadline(target, plan_statuses):
+    for y in YEARS:
+        met, fails = plan_statuses["met"].get((target.id, y)), plan_statuses["fails"].get((target.id, y))
+        if target.start is not None and y < target.start:
+            assert met is None and fails is None, y  # no row before the start
+            continue
+        assert met == "met", y
+        assert fails == ("pending" if target.deadline is not None and y < target.deadline else "not met"), y
+
+
+def test_the_plans_relative_and_open_dates_as_read():
+    """用3年时间 from July 2011 is 2014; 从2013年开始 has no row before 2013; 大部分 is more than
+    half; a standing duty (三个增长) has no grace year; 全省市（州） is every prefecture."""
+    cases = [("info-platform-2014", 2013, 0, "pending"), ("info-platform-2014", 2014, 0, "not met"),
+             ("basic-assessment-from-2013", 2013, 0, "not met"), ("basic-assessment-from-2013", 2014, 1, "met"),
+             ("rural-books-arts-equipment-from-2011", 2011, 0, "not met"),
+             ("special-post-plan-coverage", 2020, 0.5, "not met"), ("special-post-plan-coverage", 2019, 0.5, "pending"),
+             ("prefecture-colleges-standardised-2015", 2015, 8 / 9, "not met"),
+             ("expert-principal-programme-2015", 2014, 0, "pending"), ("expert-principal-programme-2015", 2015, 0, "not met")]
+    std = {t.id: t for t in REG.standards[PLAN].targets}
+    obs = pd.DataFrame([{"year": y, "county": "jilin", "metric": std[f"{PLAN}.{tid}"].metric, "value": v}
+                        for tid, y, v, _ in cases] +
+                       [{"year": 2011, "county": "南关区", "metric": "three_growths_met", "value": 0},
+                        {"year": 2012, "county": "jilin", "metric": "basic_assessment_begun", "value": 0}])
+    t = ee.evaluate(None, PLAN, metrics=obs).targets.set_index(["target", "county", "year"])["status"]
+    for tid, y, _, status in cases:
+        assert t[(f"{PLAN}.{tid}", "jilin", y)] == status, (tid, y)
+    assert t[(f"{PLAN}.three-growths", "南关区", 2011)] == "not met"
+    assert (f"{PLAN}.basic-assessment-from-2013", "jilin", 2012) not in t.index
 
 
 def jilin_schools(seed: int = 0, counties=("南关区", "扶余市", "延吉市")) -> pd.DataFrame:

@@ -48,7 +48,8 @@ def describe(std) -> list[str]:
     lines.append("")
     lines.append("rules 规则 (id, kind, title; limits and thresholds):")
     for c in std.criteria:
-        lines.append(f"  {c.id}  [{c.KIND}]  {getattr(c, 'title', '')}".rstrip())
+        veto = "  (一票否决 veto)" if getattr(c, "veto", False) else ""
+        lines.append(f"  {c.id}  [{c.KIND}]  {getattr(c, 'title', '')}{veto}".rstrip())
         if getattr(c, "metric", None):
             lines.append(f"      {c.metric} {c.op} {c.value:g}"
                          + (f", deadline {c.deadline}" if c.deadline is not None else ""))

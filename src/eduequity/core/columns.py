@@ -1,7 +1,9 @@
 """The input vocabulary: every column eduequity reads, its Chinese headers and its unit.
 
-One table serves header matching, unit conversion, splitting mixed schools and
-the labels of reports, so a column is described once.
+One table serves header matching, unit conversion and the labels of reports, so
+a column is described once. Which resources a mixed school splits between its
+sections is data of the national plugin (``national/data/section-weights.toml``,
+read by ``eduequity.read.split``), each list with its source.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import attrs
 class Column:
     """One column of the canonical school-section frame.
 
-    ``unit`` is the canonical unit values are stored in (``None`` for text);
-    ``split`` marks a whole-school physical resource that mixed schools share
-    out between sections by the national weights (people are reported per
-    section instead, as ``<name>_primary`` / ``<name>_junior``). ``part_of`` names the
+    ``unit`` is the canonical unit values are stored in (``None`` for text).
+    Which resources a mixed school shares out between its sections, and which
+    (people) it reports per section as ``<name>_primary`` / ``<name>_junior``, is
+    ``eduequity.read.split.SPLIT`` / ``PEOPLE``, from the national data. ``part_of`` names the
     column a count is part of (teachers above the degree are teachers too), so what a
     remedy adds to it is added to that column as well.
     """
@@ -29,7 +31,6 @@ class Column:
     role: str  # "key", "resource" or "optional"
     unit: str | None = None
     aliases: tuple[str, ...] = ()
-    split: bool = False
     part_of: str | None = None
 
 
@@ -44,17 +45,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("students", "在校生数", "Students", "key", "student",
            aliases=("学生数", "在校生数", "在校学生数", "学生人数")),
     Column("teaching_area", "教学及辅助用房面积", "Teaching and auxiliary floor area", "resource",
-           "meter ** 2", aliases=("教学及辅助用房面积", "教学辅助用房面积"), split=True),
+           "meter ** 2", aliases=("教学及辅助用房面积", "教学辅助用房面积")),
     Column("sports_area", "体育运动场馆面积", "Sports ground and hall area", "resource",
-           "meter ** 2", aliases=("体育运动场馆面积", "体育运动场（馆）面积", "体育场馆面积"), split=True),
+           "meter ** 2", aliases=("体育运动场馆面积", "体育运动场（馆）面积", "体育场馆面积")),
     Column("equipment_value", "教学仪器设备值", "Teaching equipment value", "resource",
-           "yuan", aliases=("教学仪器设备值", "教学仪器设备总值"), split=True),
+           "yuan", aliases=("教学仪器设备值", "教学仪器设备总值")),
     Column("computers", "计算机台数", "Computers", "resource", "computer",
-           aliases=("计算机台数", "计算机数", "学生用计算机台数"), split=True),
-    Column("books", "图书册数", "Books", "resource", "book", aliases=("图书册数", "图书藏量", "藏书册数"),
-           split=True),
+           aliases=("计算机台数", "计算机数", "学生用计算机台数")),
+    Column("books", "图书册数", "Books", "resource", "book", aliases=("图书册数", "图书藏量", "藏书册数")),
     Column("multimedia_classrooms", "网络多媒体教室数", "Networked multimedia classrooms", "resource",
-           "room", aliases=("网络多媒体教室数", "多媒体教室数"), split=True),
+           "room", aliases=("网络多媒体教室数", "多媒体教室数")),
     Column("teachers", "专任教师数", "Full-time teachers", "resource", "teacher",
            aliases=("专任教师数", "专任教师")),
     Column("teachers_above_degree", "高于规定学历教师数", "Teachers above the required degree", "resource",

@@ -35,6 +35,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from ..criteria import Holdings, KINDS
 from ..read.canonical import MARK
 from ..read.schools import read_schools
+from ..read.split import SPLIT
 from . import units
 from .columns import BY_NAME, RESOURCES, UNIT_ZH
 from .costs import UnitCost, read_costs
@@ -108,7 +109,9 @@ def remedy(ev: Evaluation, costs: Mapping[str, float | UnitCost] | Iterable[Unit
     ordered = Ordered(sections, order)
     start = {c: ordered.column(c) for c in RESOURCES if c in read + _parents(read) and c in sections.columns}
     rows = Schools.of(ordered.column("row"))
-    share = {c: _shares(ordered, rows, start[c]) for c in start if BY_NAME[c].split}
+    # a mixed school's shared resources, as the national list has them (read_schools(split=…)
+    # may have split others; the remedy cannot tell, and shares out the national ones)
+    share = {c: _shares(ordered, rows, start[c]) for c in start if c in SPLIT}
     h = Holdings(g, dict(start), {i.key: i for i in std.indicators}, _weights(g, start, prices))
     check_std = attrs.evolve(std, rules=tuple(rules), targets=())
     check = None

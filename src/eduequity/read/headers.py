@@ -19,9 +19,8 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from ..core import units
-from ..core.columns import BY_NAME, COLUMNS, IGNORED_HEADERS, SECTION_ZH
+from ..core.columns import BY_NAME, COLUMNS, IGNORED_HEADERS, RESOURCES, SECTION_ZH
 from ..core.errors import InputError, Problem
-from .split import PEOPLE
 
 
 class Target(NamedTuple):
@@ -60,7 +59,7 @@ def _header_table() -> tuple[dict[str, Target], dict[str, str]]:
     for col in COLUMNS:
         for label in (col.name, col.zh, col.en, *col.aliases):
             add(label, Target(col.name))
-    for name in ("students", *PEOPLE):
+    for name in ("students", *RESOURCES):  # per section: people always, others where split= leaves them out
         col = BY_NAME[name]
         for section, zh in SECTION_ZH.items():
             add(f"{name}_{section}", Target(name, section))

@@ -21,7 +21,7 @@ only goes through cheap array checks and one factorize of ``school_id``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -36,8 +36,8 @@ from .cells import CATEGORICAL, FOREIGN, OK, blank_cells
 from .bureau import bureau_rows
 from .files import Raw, load
 from .keys import check_keys
-from . import split
-from .split import PEOPLE, SECTIONS, SPLIT
+from . import split as split_
+from .split import SECTIONS
 from .table import Table
 
 __all__ = ["read_schools"]
@@ -49,7 +49,8 @@ def read_schools(
     source: str | os.PathLike | pd.DataFrame,
     *,
     sheet: str | int | None = None,
-    weights: Mapping[str, split.SectionWeights | tuple] | None = None,
+    weights: Mapping[str, split_.SectionWeights | tuple] | None = None,
+    split: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Read school statistics into the canonical school-section frame.
 
@@ -69,7 +70,11 @@ def read_schools(
     which ``weights=`` overrides per school type
     (``weights={"nine_year": (1.0, 1.1, None)}``); their teachers come per section
     as ``teachers_primary`` / ``teachers_junior`` (``*_senior`` is accepted and
-    ignored). Only primary and junior sections are returned.
+    ignored). Which resources are split is national data too (``split.SPLIT``:
+    the five physical resources of 教督〔2012〕3号, V3, and multimedia rooms,
+    eduequity's reading, R); ``split=`` names others, and a resource it leaves out
+    comes per section like the teachers (``multimedia_classrooms_primary``).
+    Only primary and junior sections are returned.
 
     In a file, the header row is looked for in the first ``HEADER_SCAN`` (20)
     rows: a title, blank rows and notes above it are skipped, a two-row header
@@ -103,9 +108,10 @@ def read_schools(
     as written in the input) and what was expected. A missing file raises
     ``FileNotFoundError``; a bad ``weights=`` raises ``ValueError``/``TypeError``.
     """
-    table = split.resolve(weights)
+    table = split_.resolve(weights)
+    shared = split_.SPLIT if split is None else split_.split_columns(split)
     raw = bureau_rows(load(source, sheet))
-    return _Reader(raw, split.matrix(table)).run()
+    return _Reader(raw, split_.matrix(table), shared).run()
 
 
 class _Keys(NamedTuple):
@@ -152,9 +158,11 @@ class _Order(NamedTuple):
 class _Reader(Table):
     """One pass over one input: parse every column, collect every problem, build the frame."""
 
-    def __init__(self, raw: Raw, weights: np.ndarray) -> None:
+    def __init__(self, raw: Raw, weights: np.ndarray, shared: tuple[str, ...] = split_.SPLIT) -> None:
         super().__init__(raw)
         self.weights = weights
+        self.shared = shared  # resources a whole-school row splits by the weights
+        self.people = split_.people(shared)  # the others: given per section
 
     def run(self) -> pd.DataFrame:
         """The canonical frame, or one ``InputError`` with every problem: the steps below, in order."""
@@ -270,9 +278,16 @@ class _Reader(Table):
 
     def resources(self) -> tuple[dict[str, np.ndarray], dict[tuple[str, str], np.ndarray]]:
         """Resources: whole-school totals or section values, and people per section."""
-        values = {name: self.resource(name) for name in SPLIT + PEOPLE if self.has(name)}
+        values = {name: self.resource(name) for name in self.shared + self.people if self.has(name)}
         per_section: dict[tuple[str, str], np.ndarray] = {}
-        for name in PEOPLE:
+        for name in self.shared:
+            for sec in SECTIONS:
+                if self.has(name, sec):  # recognised (split= may leave it out), not used: say why
+                    self.p.add(self.header(name, sec), None,
+                               f"no column: {name!r} is split between the sections by the section weights; give it "
+                               f"once for the whole school (or read_schools(split=...) without it)")
+                    self.blanks.append(blank_cells(self.series(name, sec)))
+        for name in self.people:
             for sec in ("primary", "junior"):
                 if self.has(name, sec):
                     per_section[name, sec] = self.resource(name, sec)
@@ -301,7 +316,7 @@ class _Reader(Table):
                            f"a whole number ≥ 0 of students (at most {STUDENTS_MAX:,}), or blank", sec)
         for (name, sec), v in per_section.items():
             self.cells(part & ~np.isnan(v), name, f"blank on a section row (use {name!r})", sec)
-        for name in PEOPLE:
+        for name in self.people:
             if name in values:
                 self.cells(whole & ~np.isnan(values[name]), name,
                            f"blank on a whole-school row; give {name}_primary / {name}_junior")
@@ -326,7 +341,7 @@ class _Reader(Table):
         self.cells(whole & mixed & (compulsory <= 0), "students",
                    "students in the primary or junior section of a whole-school row", first, value=False)
         good = whole & mixed & count_ok.all(axis=1)
-        shares[good] = split.shares(n0[good], w[good])
+        shares[good] = split_.shares(n0[good], w[good])
         emit[:, 0] = good & (n0[:, 0] > 0) & ~np.isnan(w[:, 0])
         emit[:, 1] = good & (n0[:, 1] > 0) & ~np.isnan(w[:, 1])
         return shares, emit
@@ -407,7 +422,7 @@ class _Reader(Table):
             v = values[name][src] if name in values else np.full(len(src), np.nan)
             for k, sec in ((1, "primary"), (2, "junior")) if shares is not None else ():
                 m = kind == k
-                if name in SPLIT:
+                if name in self.shared:
                     v[m] = v[m] * shares[src[m], k - 1]
                 else:
                     v[m] = per_section[name, sec][src[m]] if (name, sec) in per_section else np.nan

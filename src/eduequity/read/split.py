@@ -10,21 +10,35 @@ are emitted; a senior section takes its share and is dropped (senior secondary
 is not compulsory education). Counts of people (teachers …) are not split:
 they are reported per section.
 
-The national weights are data of the national built-in plugin,
-``national/data/section-weights.toml`` (nine-year 1 : 1.1, complete secondary
-1 : 1.2, twelve-year 1 : 1.1 : 1.32), each with its source: 教督〔2012〕3号
-(《县域义务教育均衡发展督导评估暂行办法》), as cited in
+Both are data of the national built-in plugin,
+``national/data/section-weights.toml``, each with its source, as cited in
 shared/reference/national-standards.md, "Which schools count" / "Mixed
-schools". Confidence **V3**: read only in a third-party copy of the official
-text, never in the official text itself. ``national_weights`` reads the file
-once.
+schools":
 
-Because of that, the weights can be overridden per call:
+- **which columns are split** (``[[split]]``, the one place that says so;
+  ``SPLIT`` and ``PEOPLE`` below are read from it): the five physical
+  resources 教督〔2012〕3号 names, its indicators 1–5 (teaching area, sports
+  area, equipment value, computers, books; **V3**), and
+  ``multimedia_classrooms``, an indicator of 教督〔2017〕6号 that the 2012 rule
+  predates, split the same way as *eduequity's reading* (marked **R**: no
+  source says so);
+- **the weights** (nine-year 1 : 1.1, complete secondary 1 : 1.2, twelve-year
+  1 : 1.1 : 1.32; 教督〔2012〕3号, **V3**: read only in a third-party copy of
+  the official text, never in the official text itself).
+
+``national_weights`` and ``national_split`` read the file once.
+
+Because of that, both can be overridden per call:
 ``read_schools(source, weights={"nine_year": (1.0, 1.2, None)})`` replaces the
 weights of the school types it names (a tuple of ``(primary, junior, senior)``,
 or ``SectionWeights``, e.g. from a province's own file read with
 ``load_weights``; ``None`` means the type has no such section) and keeps the
-defaults for the others.
+defaults for the others; ``read_schools(source, split=[...])`` names the
+columns that are split instead (e.g. the five without
+``multimedia_classrooms``, which is then given per section as
+``multimedia_classrooms_primary`` / ``_junior``; or ``load_split`` of a file's
+``[[split]]``). ``ee.remedy`` shares a mixed school's additions out by the
+national list.
 """
 
 from __future__ import annotations
@@ -32,7 +46,7 @@ from __future__ import annotations
 import functools
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -40,15 +54,86 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..core.columns import COLUMNS, SCHOOL_TYPES
+from ..core.columns import BY_NAME, RESOURCES, SCHOOL_TYPES
 from ..core.sources import Source
+from ..national import SECTION_WEIGHTS
 
 #: The three sections a mixed school can have, in the order weights are given.
 SECTIONS: tuple[str, ...] = ("primary", "junior", "senior")
-#: Resource columns split between the sections of a mixed school, and those
-#: (people) given per section as ``<name>_primary`` / ``<name>_junior``.
-SPLIT: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource" and c.split)
-PEOPLE: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.role == "resource" and not c.split)
+#: The top-level key of a section-weights file that lists the split columns (not a school type).
+SPLIT_KEY = "split"
+
+
+def _toml(path: Path, what: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"invalid {what} file {path.name}: not TOML: {exc}") from exc
+
+
+def load_split(path: str | Path) -> dict[str, Source]:
+    """The columns a file's ``[[split]]`` tables split, each with the source of its table.
+
+    Each table has ``columns`` (resource columns, each once in the file) and a
+    ``[split.source]``; a column that is not a resource, or is a count of people
+    (reported per section, never split), is a ``ValueError`` naming the file.
+    """
+    path = Path(path)
+    data = _toml(path, "section weights")
+    entries = data.get(SPLIT_KEY, [])
+    if not isinstance(entries, list):
+        raise ValueError(f"{path.name} [{SPLIT_KEY}]: expected [[{SPLIT_KEY}]] tables, each with columns and a source")
+    out: dict[str, Source] = {}
+    for i, entry in enumerate(entries):
+        where = f"{path.name} [[{SPLIT_KEY}]] {i + 1}"
+        if not isinstance(entry, dict) or set(entry) != {"columns", "source"} or not isinstance(entry["source"], dict):
+            raise ValueError(f"{where}: expected columns = [...] and a [{SPLIT_KEY}.source] table, nothing else")
+        try:
+            source = Source(**entry["source"])
+            for name in split_columns(entry["columns"]):
+                if name in out:
+                    raise ValueError(f"{name!r} is listed twice")
+                out[name] = source
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: {exc}") from exc
+    return {name: out[name] for name in RESOURCES if name in out}  # in the order of COLUMNS
+
+
+def split_columns(columns: Any) -> tuple[str, ...]:
+    """``columns`` checked as columns a mixed school may split, in the order of ``COLUMNS``.
+
+    Each must be a resource column and not a count of people (teachers are
+    reported per section: a weighted share of a teacher is no teacher).
+    """
+    if isinstance(columns, str) or not isinstance(columns, Iterable):
+        raise TypeError(f"split must be a list of resource columns, not {columns!r}")
+    names = list(columns)
+    for name in names:
+        if name not in RESOURCES:
+            raise ValueError(f"split: {name!r} is not a resource column; expected some of {', '.join(RESOURCES)}")
+        if BY_NAME[name].unit == "teacher":
+            raise ValueError(f"split: {name!r} counts people, who are reported per section "
+                             f"({name}_primary / {name}_junior), not split")
+    return tuple(name for name in RESOURCES if name in names)
+
+
+@functools.cache
+def national_split() -> Mapping[str, Source]:
+    """The columns the national data file splits, each with its source, read once."""
+    return MappingProxyType(load_split(SECTION_WEIGHTS))
+
+
+def people(split: tuple[str, ...]) -> tuple[str, ...]:
+    """The resource columns given per section when ``split`` are the ones split."""
+    return tuple(name for name in RESOURCES if name not in split)
+
+
+#: Resource columns split between the sections of a mixed school (the national data file's
+#: ``[[split]]``), and those (people) given per section as ``<name>_primary`` / ``<name>_junior``.
+SPLIT: tuple[str, ...] = tuple(national_split())
+PEOPLE: tuple[str, ...] = people(SPLIT)
+
 
 def _weight(value: float | None) -> float | None:
     if value is None:
@@ -92,15 +177,12 @@ def load_weights(path: str | Path) -> dict[str, SectionWeights]:
     wording, confidence and note (``core.sources.Source``). Nothing in the file
     is executed; a file that is not TOML, an unknown school type or key, or a
     bad weight or source is a ``ValueError`` naming the file and the table.
+    The file's ``[[split]]`` tables, if any, are ``load_split``'s.
     """
     path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"invalid section weights file {path.name}: not TOML: {exc}") from exc
+    data = _toml(path, "section weights")
     return {school_type: _entry(f"{path.name} [{school_type}]", school_type, entry)
-            for school_type, entry in data.items()}
+            for school_type, entry in data.items() if school_type != SPLIT_KEY}
 
 
 def _entry(where: str, school_type: str, entry: Any) -> SectionWeights:
@@ -128,8 +210,6 @@ def _cite(source: Source) -> str:
 @functools.cache
 def national_weights() -> Mapping[str, SectionWeights]:
     """The national default weights by school type, read once from the national plugin's data file."""
-    from ..national import SECTION_WEIGHTS
-
     return MappingProxyType(load_weights(SECTION_WEIGHTS))
 
 

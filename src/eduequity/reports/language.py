@@ -44,6 +44,8 @@ REASONS = ("reason", "reasons", "why")
 WHAT = {"zh": {"metric": "指标数据", "recognition": "认定信息", "column": "学校数据"},
         "en": {"metric": "metric", "recognition": "recognition", "column": "school data"}}
 BLANK = "—"
+#: What a veto item's (一票否决, ``veto = true``) title carries in a report, in each language.
+VETO = {"zh": "（一票否决）", "en": " (veto)"}
 
 
 def names(standard: Any, lang: str) -> dict[str, str]:
@@ -60,8 +62,10 @@ def names(standard: Any, lang: str) -> dict[str, str]:
     for c in standard.criteria:
         zh = getattr(c, "title", "") or c.id
         title = zh if lang == "zh" else (getattr(c, "title_en", "") or zh)
+        if getattr(c, "veto", False):  # a veto item says so wherever it is named
+            title += VETO["zh" if lang == "zh" else "en"]
         out[c.id] = title
-        if lang != "zh" and title != zh:  # reasons and the title column carry the Chinese title
+        if title != zh:  # reasons and the title column carry the Chinese title
             out[zh] = title
         if getattr(c, "composite", None):  # its county column, "composite_cv", is the indicator row's key
             out[c.composite] = title

@@ -12,6 +12,7 @@ import pandas as pd
 from ..core.columns import LEVEL_ZH
 from ..core.evaluation import Evaluation
 from ..core.verdicts import NOT_MET
+from .language import VETO
 
 
 def cv_table(ev: Evaluation, registry=None) -> pd.DataFrame:
@@ -66,7 +67,8 @@ def _places(registry, jurisdiction: str) -> tuple[dict, dict]:
 
 
 def progress(ev: Evaluation, registry=None) -> pd.DataFrame:
-    """Each target's latest status per place, with the gap, deadline, lead unit and clause.
+    """Each target's latest status per place, with the gap, deadline, lead unit and clause
+    (a veto item's title marked 一票否决).
 
     "Latest" is the most recent year with an observation (or, with none, the
     most recent year judged); the gap is how far the value is from the required
@@ -98,7 +100,7 @@ def progress(ev: Evaluation, registry=None) -> pd.DataFrame:
     names = {j.id: j.name_zh for j in registry.jurisdictions.values()} if registry is not None else {}
     out = pd.DataFrame({
         "牵头单位": [info(i, "lead_unit") for i in ids],
-        "目标": [info(i, "title") or i for i in ids],
+        "目标": [(info(i, "title") or i) + (VETO["zh"] if info(i, "veto", False) else "") for i in ids],
         "地区": [names.get(c, c) for c in latest["county"].astype(str)],
         "学段": latest["level"].map(LEVEL_ZH).fillna("").to_numpy(),
         "年份": latest["year"].to_numpy(),
