@@ -14,6 +14,7 @@ import pytest
 
 import eduequity as ee
 import eduequity_panzhihua
+from eduequity.testing import commitment_failures
 from panzhihua_support import (
     DOCUMENTS,
     JURISDICTION,
@@ -43,6 +44,24 @@ EXPECTED = {
     P15 + "weak-school-renovation": ("==", 1.0, 2018, J, "三、（一）"),
     P15 + "basic-hardware-standard": (">=", 1.0, 2015, J, "三、（三）"),
     P15 + "exercise-book-fees": ("==", 1.0, 2014, J, "三、（五）"),
+    P15 + "public-service-system": ("==", 1.0, 2018, J, "一、"),
+    P15 + "county-town-oversized-classes": ("==", 1.0, 2020, J, "一、（一）"),
+    P15 + "urban-rural-conditions-balanced": ("==", 1.0, 2018, J, "一、（一）"),
+    P15 + "d-class-buildings": ("==", 0.0, 2020, J, "二、（三）"),
+    P15 + "digital-service-system": ("==", 1.0, 2020, J, "二、（五）"),
+    P15 + "school-conditions-standardised": ("==", 1.0, 2018, J, "三、（一）"),
+    P15 + "exchange-teachers-2014": (">=", 1.0, 2014, J, "三、（二）"),
+    P15 + "teacher-exchange-routine": ("==", 1.0, 2018, J, "三、（二）"),
+    P15 + "teacher-resources-balanced": ("==", 1.0, 2020, C, "三、（二）"),
+    P15 + "school-broadband": ("==", 1.0, 2015, J, "三、（三）"),
+    P15 + "rural-class-multimedia": (">=", 1.0, 2020, J, "三、（三）"),
+    P15 + "education-it-network": ("==", 1.0, 2015, J, "三、（三）"),
+    P15 + "ethnic-remote-schools-reached": (">=", 1.0, 2018, J, "三、（三）"),
+    P15 + "three-links-two-platforms": ("==", 1.0, 2015, J, "三、（三）"),
+    P15 + "project-11311": ("==", 1.0, 2020, J, "三、（三）"),
+    P15 + "main-city-large-classes": ("==", 1.0, 2020, J, "三、（四）"),
+    P15 + "senior-disabled-free-education": (">=", 1.0, 2020, J, "三、（五）"),
+    P15 + "weak-township-support": ("==", 1.0, 2020, J, "三、（六）"),
     # 攀办发〔2019〕88号
     P19 + "highland-formed": ("==", 1.0, 2020, J, "一、"),
     P19 + "strong-education-city": ("==", 1.0, 2025, J, "一、"),
@@ -59,6 +78,17 @@ EXPECTED = {
     P19 + "vocational-enrolment": (">=", 20000.0, 2025, J, "二、（一）6."),
     P19 + "quality-communities": (">=", 7.0, 2025, J, "二、（二）2."),
     P19 + "quality-balance-all-counties": (">=", 1.0, 2025, J, "二、（三）2."),
+    P19 + "national-brand-high-schools": (">=", 2.0, 2025, J, "二、（一）1."),
+    P19 + "vocational-flagship-schools": (">=", 4.0, 2025, J, "二、（一）2."),
+    P19 + "high-level-universities": (">=", 2.0, 2025, J, "二、（一）3."),
+    P19 + "highland-showcase-areas": (">=", 2.0, 2025, J, "二、（一）6."),
+    P19 + "city-quality-brands": (">=", 10.0, 2025, J, "二、（二）2."),
+    P19 + "county-quality-brands": (">=", 10.0, 2025, C, "二、（二）2."),
+    P19 + "integration-brand-projects": (">=", 5.0, 2025, J, "二、（三）4."),
+    P19 + "education-spending": (">=", 1.0, 2020, J, "三、（二）"),
+    P19 + "per-student-spending": (">=", 1.0, 2020, J, "三、（二）"),
+    P19 + "county-annual-assessment": ("==", 1.0, 2020, J, "三、（四）"),
+    P19 + "publicity-month": ("==", 1.0, 2020, J, "三、（五）"),
     # 攀办发〔2021〕73号
     P21 + "inclusive-kindergarten-coverage": (">=", 0.87, 2025, J, "一、（二）"),
     P21 + "public-kindergarten-share": (">", 0.50, 2025, J, "一、（二）"),
@@ -81,9 +111,27 @@ EXPECTED = {
     P21 + "online-parent-school": ("==", 1.0, 2021, J, "二、（七）切实加强家校共育"),
     P21 + "after-school-schools": (">=", 1.0, 2021, J, "二、（八）"),
     P21 + "after-school-students": (">=", 1.0, 2021, J, "二、（八）"),
+    P21 + "highland-built": ("==", 1.0, 2025, J, "一、（二）"),
+    P21 + "public-school-places": (">=", 1.0, 2025, J, "一、（二）"),
+    P21 + "provincial-basic-conditions": (">=", 1.0, 2025, J, "一、（二）"),
+    P21 + "head-teacher-workload": (">=", 0.5, 2025, J, "二、（三）德育为先"),
+    P21 + "league-pioneer-commendation": ("==", 1.0, 2021, J, "二、（三）德育为先"),
+    P21 + "sports-skills": (">=", 1.0, 2025, J, "二、（三）健康为基"),
+    P21 + "art-skill": (">=", 1.0, 2025, J, "二、（三）美育为底"),
+    P21 + "volunteer-commendation": ("==", 1.0, 2021, J, "二、（三）劳育为线"),
+    P21 + "dropout-control": ("==", 1.0, 2025, J, "二、（五）提升民族地区教育质量"),
+    P21 + "canteen-food-safety": (">=", 1.0, 2025, J, "二、（五）推进信息技术与教育教学深度融合"),
+    P21 + "family-education-handbook": ("==", 1.0, 2021, J, "二、（七）切实加强家校共育"),
+    P21 + "primary-homework-in-school": (">=", 1.0, 2025, J, "二、（八）"),
+    P21 + "junior-homework-in-school": (">=", 1.0, 2025, J, "二、（八）"),
 }
-APPROXIMATE = {P15 + "principal-teacher-exchange"}
-STARTS = {P15 + "exercise-book-fees": 2014, P21 + "after-school-schools": 2021, P21 + "after-school-students": 2021}
+APPROXIMATE = {P15 + "principal-teacher-exchange", P15 + "weak-township-support"}
+STARTS = {P15 + "exercise-book-fees": 2014, P21 + "after-school-schools": 2021, P21 + "after-school-students": 2021,
+          # 每年 / 逐年 / 年度 of the 2019 plan (issued 2019-11-29): every year from the first full one, 2020.
+          **{P19 + k: 2020 for k in ("education-spending", "per-student-spending", "county-annual-assessment",
+                                     "publicity-month")},
+          # 每年 of the 2021 plan (issued 2021-08-17): every year from the plan's own.
+          P21 + "league-pioneer-commendation": 2021, P21 + "volunteer-commendation": 2021}
 LEVELS = {P21 + "class-size-primary": "primary", P21 + "class-size-junior": "junior"}
 
 
@@ -143,12 +191,13 @@ def test_every_target_cites_its_plan_in_chinese_with_lead_units_where_the_plan_l
 
 
 def test_relative_deadlines_keep_their_wording_and_explain_the_year():
-    for tid, year, words in [(P15 + "disabled-compulsory-universal", 2017, "力争经过3年努力"),
-                             (P19 + "municipal-studios", 2022, "力争3年内"),
-                             (P19 + "provincial-studios", 2022, "力争3年内")]:
+    for tid, year, words, span in [(P15 + "disabled-compulsory-universal", 2017, "力争经过3年努力", "3"),
+                                   (P15 + "weak-township-support", 2020, "通过6年左右", "6"),
+                                   (P19 + "municipal-studios", 2022, "力争3年内", "3"),
+                                   (P19 + "provincial-studios", 2022, "力争3年内", "3")]:
         t = next(x for _, x in all_targets() if x.id == tid)
         assert t.deadline == year and words in t.source.text
-        assert str(year) in t.source.note and "3" in t.source.note
+        assert str(year) in t.source.note and span in t.source.note
 
 
 def test_the_composite_is_the_national_one_and_its_trend_cites_the_plan():
@@ -236,9 +285,16 @@ def test_the_2019_plan_really_names_no_responsible_units():
     assert "责任单位" not in _seed("攀办发〔2019〕88号")
 
 
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_the_readmes_commitments_tables_list_every_criterion_and_only_registered_ids():
+    """Issue 18: each plan's table names every target and rule of its standard, or says why not."""
+    assert commitment_failures(README, owner="eduequity-panzhihua") == []
+
+
 def test_the_readme_example_runs():
-    readme = Path(__file__).resolve().parents[1] / "README.md"
-    blocks = re.findall(r"^```python\n(.*?)^```", readme.read_text(encoding="utf-8"), re.S | re.M)
+    blocks = re.findall(r"^```python\n(.*?)^```", README.read_text(encoding="utf-8"), re.S | re.M)
     assert blocks
     namespace: dict = {"__name__": "doc_panzhihua_readme"}
     for i, block in enumerate(blocks):

@@ -38,20 +38,34 @@ IDS = [t.id for _, t in CASES]
 VALUES = {"boundary": lambda t, k: t.value, "failing": failing, "passing": passing}
 
 
+class Rows:
+    """One target's rows of an evaluation, standing in for it (``.targets``) in the support helpers.
+
+    Split once per evaluation, so each of the many per-target cases filters its own few rows
+    rather than the whole frame of every target (the plans hold ~90 targets)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.targets = frame
+
+
 @pytest.fixture(scope="module")
 def evaluations():
-    """(standard, case) -> (evaluation of every target of the standard with that kind of value,
-    the years observed)."""
+    """(standard, case) -> ({target id: its rows of the evaluation of every target of the standard
+    with that kind of value}, the years observed)."""
     out = {}
     for sid in STANDARDS:
         for case, fn in VALUES.items():
             metrics = observations(sid, fn)
-            out[(sid, case)] = (evaluate(sid, metrics), set(metrics["year"]))
+            ev = evaluate(sid, metrics)
+            split = {tid: Rows(frame) for tid, frame in ev.targets.groupby("target", sort=False)}
+            assert set(split) == {t.id for t in standard(sid).targets}, sid
+            out[(sid, case)] = (split, set(metrics["year"]))
     return out
 
 
 def check_rows(evaluated, sid, t, value):
-    ev, observed = evaluated
+    split, observed = evaluated
+    ev = split[t.id]
     # A row in every year observed (from the start), for the city or for each of the five counties.
     assert places_of(ev, t) == expected_places(t, observed), t.id
     rows = rows_of(ev, t)
@@ -77,7 +91,7 @@ def check_rows(evaluated, sid, t, value):
 def test_at_the_boundary(evaluations, sid, t):
     """Exactly at the value: met for >=, <=, ==; not met (or pending before the deadline) for > and <."""
     check_rows(evaluations[(sid, "boundary")], sid, t, t.value)
-    rows = rows_of(evaluations[(sid, "boundary")][0], t)
+    rows = rows_of(evaluations[(sid, "boundary")][0][t.id], t)
     at_deadline = rows.loc[t.deadline if t.deadline is not None else 2020, "status"]
     assert at_deadline == ("met" if t.op in (">=", "<=", "==") else "not met")
 
@@ -86,7 +100,7 @@ def test_at_the_boundary(evaluations, sid, t):
 def test_one_step_on_the_wrong_side_is_pending_before_the_deadline_and_not_met_from_it(evaluations, sid, t):
     value = failing(t, kind(sid, t))
     check_rows(evaluations[(sid, "failing")], sid, t, value)
-    rows = rows_of(evaluations[(sid, "failing")][0], t)
+    rows = rows_of(evaluations[(sid, "failing")][0][t.id], t)
     assert rows.loc[t.deadline, "status"] == "not met"
     assert rows.loc[t.deadline + 1, "status"] == "not met"
     if t.start is None or t.start < t.deadline:
@@ -96,7 +110,7 @@ def test_one_step_on_the_wrong_side_is_pending_before_the_deadline_and_not_met_f
 @pytest.mark.parametrize(("sid", "t"), CASES, ids=IDS)
 def test_a_satisfying_value_is_met_before_at_and_after_the_deadline(evaluations, sid, t):
     check_rows(evaluations[(sid, "passing")], sid, t, passing(t, kind(sid, t)))
-    rows = rows_of(evaluations[(sid, "passing")][0], t)
+    rows = rows_of(evaluations[(sid, "passing")][0][t.id], t)
     assert set(rows.loc[[y for y in years_around(t) if y in rows.index], "status"]) == {"met"}
 
 
@@ -262,14 +276,16 @@ def test_every_row_follows_the_truth_table(sid):
         seen = {(r.metric, r.year, r.county, None if pd.isna(r.level) else r.level): r.value
                 for r in metrics.itertuples()}
         observed = set(metrics["year"])
-        for t in std.targets:
-            assert places_of(ev, t) == expected_places(t, observed), t.id
-            rows = ev.targets[ev.targets["target"] == t.id].set_index("year")
-            for year, row in rows.iterrows():
-                v = seen.get((t.metric, year, row["county"], t.level))
-                assert row["status"] == expected_status(t, year, v), (t.id, year, v)
-                if v is not None:
-                    assert math.isclose(row["value"], v)
-            assert t.start is None or (rows.index >= t.start).all()
+        # Every target's (year, place) rows, none before its start, all targets compared at once.
+        got = ev.targets
+        assert sorted(zip(got["target"], got["year"].astype(int), got["county"].astype(str), strict=True)) == \
+            sorted((t.id, y, c) for t in std.targets for y, c in expected_places(t, observed))
+        by_id = {t.id: t for t in std.targets}
+        for row in got[["target", "year", "county", "status", "value"]].itertuples(index=False):
+            t = by_id[row.target]
+            v = seen.get((t.metric, row.year, row.county, t.level))
+            assert row.status == expected_status(t, row.year, v), (t.id, row.year, v)
+            if v is not None:
+                assert math.isclose(row.value, v)
 
     run()
