@@ -380,3 +380,39 @@ def test_a_paged_report_prints_the_latest_year_of_a_long_table_and_says_so(monke
     assert any(ws.max_row - 1 >= n for ws in wb)  # the spreadsheet holds every indicator row
     monkeypatch.setattr(views, "PAGED_ROWS", n)
     assert "此表共" not in ee.render(basic, "markdown")  # exactly at the limit: nothing left out
+
+
+def test_one_evaluation_in_several_formats_is_explained_once_and_another_is_not_confused_with_it(monkeypatch):
+    import gc
+
+    from eduequity.reports import summary
+
+    calls = []
+    real = summary.explain
+    monkeypatch.setattr(summary, "explain", lambda ev, **kw: calls.append(kw["county"]) or real(ev, **kw))
+    frame = ee.read_schools(schools(seed=3))
+    ev = ee.evaluate(frame, "cn.basic-balance-2012")
+    first = ee.render(ev, "markdown", lang="en")
+    ee.render(ev, "html", lang="en")
+    ee.render(ev, "markdown")
+    assert sorted(calls) == ["东区", "西区"]  # once per county, whatever the format or language
+    assert ee.render(ev, "markdown", lang="en") == first
+    # A second evaluation gets pages of its own: one 东区 school with 60 times the books moves the
+    # county's composite CV, and its page shows the new value, not the first evaluation's.
+    first_school = frame["school_id"] == frame["school_id"].iloc[0]
+    other = ee.evaluate(frame.assign(books=frame["books"].where(~first_school, frame["books"] * 60)),
+                        "cn.basic-balance-2012")
+    page = ee.render(other, "markdown", lang="en").split("### 东区 2017")[1].split("\n### ")[0]
+    before = first.split("### 东区 2017")[1].split("\n### ")[0]
+    def cv(e):
+        c = e.counties
+        row = c[(c["county"].astype(str) == "东区") & (c["year"] == 2017) & (c["level"].astype(str) == "primary")]
+        return f"| 2017 | not assessable | {row['composite_cv'].iloc[0]:.3f} |"
+
+    assert cv(other) != cv(ev) and cv(other) in page and cv(ev) in before
+    assert len(calls) == 4
+    ids = {id(ev), id(other)}
+    assert ids <= set(summary._PAGES)
+    del ev, other
+    gc.collect()
+    assert not ids & set(summary._PAGES)  # an evaluation's pages go with it

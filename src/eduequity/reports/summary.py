@@ -11,6 +11,9 @@ public functions, so their numbers are the evaluation's numbers.
 
 from __future__ import annotations
 
+import weakref
+from typing import Any, NamedTuple
+
 import pandas as pd
 
 from ..core.evaluation import Evaluation
@@ -24,6 +27,22 @@ from .blocks import Break, Heading, Para, Table
 #: (each page runs ``ee.explain`` once, ~0.2 s at a county of 50 schools, and is ~50 KB of HTML for
 #: quality balance: 100 pages made a 500-county report too slow to open).
 MAX_COUNTIES = 50
+
+
+class _Pages(NamedTuple):
+    """What a county page shows apart from its language: the same in every format."""
+
+    year: int
+    counties: list[str]  # every county of the latest year, failing first
+    plan: Any  # ee.remedy's Plan, or None
+    explained: dict[str, Any]  # county -> Explanation, for the counties shown
+
+
+#: The pages of an evaluation while it lives. A bureau renders one evaluation as Markdown,
+#: XLSX and HTML, and explaining 50 counties is most of a report's time; the evaluation
+#: is frozen, so its pages stay true (a frame changed in place by hand is not seen). Keyed by
+#: the object (an Evaluation compares by identity and is not hashable), dropped when it goes.
+_PAGES: dict[int, _Pages] = {}
 WORDS = {
     "zh": {"counts": "各状态县·年数", "failing": "{year}年未达标的县", "indicators": "未达标最多的指标",
            "warnings": "数据问题", "excluded": "未纳入计算的记录：{n} 行", "none": "（无）", "verdict": "结论",
@@ -112,9 +131,32 @@ def _warnings(ev: Evaluation, lang: str, w: dict) -> list:
 def by_county(ev: Evaluation, lang: str, title: str = "") -> list:
     """A printable section per county of the latest year (failing counties first)."""
     w, names = _w(lang), language.names(ev.standard, lang)
-    v = ev.verdicts
-    if not len(v):
+    if not len(ev.verdicts):
         return []
+    pages = _pages(ev)
+    year, counties, plan = pages.year, pages.counties, pages.plan
+    shown = counties[:MAX_COUNTIES]
+    # Each county's rows, split once: a filter of the whole frame per county is a pass per county.
+    mine = {"verdicts": _by_county(ev.verdicts, shown), "counties": _by_county(ev.counties, shown),
+            "plan": _by_county(plan.schools[plan.schools["year"] == year], shown) if plan is not None else {}}
+    # With a plan, a county it adds nothing to says so ("none"); without one, no such heading.
+    none_to_add = plan.schools.iloc[:0] if plan is not None and len(plan.schools) else None
+    out: list = [Heading(2, title or w["verdict"])]
+    for county in shown:
+        if (ex := pages.explained.get(county)) is None:
+            continue
+        out += _county(ex, {"verdicts": mine["verdicts"][county], "counties": mine["counties"].get(county),
+                            "plan": mine["plan"].get(county, none_to_add)}, lang, w, names)
+    if len(counties) > MAX_COUNTIES:
+        out.append(Para(w["more"].format(n=len(counties) - MAX_COUNTIES)))
+    return out
+
+
+def _pages(ev: Evaluation) -> _Pages:
+    """The explanations and the plan of ``ev``'s county pages, computed once per evaluation."""
+    if (pages := _PAGES.get(id(ev))) is not None:
+        return pages
+    v = ev.verdicts
     year = int(v["year"].max())
     latest = v[v["year"] == year]
     order = latest.assign(_bad=latest["status"].astype(str) != "not met").sort_values(["_bad", "county"],
@@ -124,23 +166,15 @@ def by_county(ev: Evaluation, lang: str, title: str = "") -> list:
         plan = remedy(ev)
     except (KeyError, ValueError, TypeError):  # no school sections (loaded from JSON), or no resource rule
         plan = None
-    shown = counties[:MAX_COUNTIES]
-    # Each county's rows, split once: a filter of the whole frame per county is a pass per county.
-    mine = {"verdicts": _by_county(ev.verdicts, shown), "counties": _by_county(ev.counties, shown),
-            "plan": _by_county(plan.schools[plan.schools["year"] == year], shown) if plan is not None else {}}
-    # With a plan, a county it adds nothing to says so ("none"); without one, no such heading.
-    none_to_add = plan.schools.iloc[:0] if plan is not None and len(plan.schools) else None
-    out: list = [Heading(2, title or w["verdict"])]
-    for county in shown:
+    explained = {}
+    for county in counties[:MAX_COUNTIES]:
         try:
-            ex = explain(ev, county=county, year=year)
+            explained[county] = explain(ev, county=county, year=year)
         except (KeyError, ValueError):
             continue
-        out += _county(ex, {"verdicts": mine["verdicts"][county], "counties": mine["counties"].get(county),
-                            "plan": mine["plan"].get(county, none_to_add)}, lang, w, names)
-    if len(counties) > MAX_COUNTIES:
-        out.append(Para(w["more"].format(n=len(counties) - MAX_COUNTIES)))
-    return out
+    pages = _PAGES[id(ev)] = _Pages(year, counties, plan, explained)
+    weakref.finalize(ev, _PAGES.pop, id(ev), None)
+    return pages
 
 
 def _by_county(df: pd.DataFrame, counties: list[str]) -> dict[str, pd.DataFrame]:
