@@ -1059,21 +1059,26 @@ def test_a_province_gives_its_own_weights_from_its_own_file(tmp_path):
     assert out["teaching_area"][0] == pytest.approx(5000 * 600 / (600 + 1.2 * 300), rel=1e-15)
 
 
-@pytest.mark.parametrize("text, said", [
-    ('[university]\nprimary = 1\njunior = 1\n[university.source]\ndocument = "x"\n', "unknown school type"),
-    ('[nine_year]\nprimary = 1\njunior = 1\n', "source"),
-    ('[nine_year]\nprimary = 1\njunior = 1\nextra = 2\n[nine_year.source]\ndocument = "x"\n', "'extra'"),
-    ('[nine_year]\nprimary = true\njunior = 1\n[nine_year.source]\ndocument = "x"\n', "a number"),
-    ('[nine_year]\nprimary = 1\njunior = -1\n[nine_year.source]\ndocument = "x"\n', "positive"),
-    ('[nine_year]\nprimary = 1\njunior = 1\n[nine_year.source]\ndocument = "x"\nconfidence = "sure"\n',
+@pytest.mark.parametrize("loader, text, said", [
+    ("load_weights", '[university]\nprimary = 1\njunior = 1\n[university.source]\ndocument = "x"\n', "unknown school type"),
+    ("load_weights", '[nine_year]\nprimary = 1\njunior = 1\n', "source"),
+    ("load_weights", '[nine_year]\nprimary = 1\njunior = 1\nextra = 2\n[nine_year.source]\ndocument = "x"\n', "'extra'"),
+    ("load_weights", '[nine_year]\nprimary = true\njunior = 1\n[nine_year.source]\ndocument = "x"\n', "a number"),
+    ("load_weights", '[nine_year]\nprimary = 1\njunior = -1\n[nine_year.source]\ndocument = "x"\n', "positive"),
+    ("load_weights", '[nine_year]\nprimary = 1\njunior = 1\n[nine_year.source]\ndocument = "x"\nconfidence = "sure"\n',
      "confidence"),
-    ('[nine_year\n', "not TOML"),
+    ("load_weights", '[nine_year\n', "not TOML"),
+    ("load_split", '[[split]]\ncolumns = ["teachers"]\n[split.source]\ndocument = "x"\n', "people"),
+    ("load_split", '[[split]]\ncolumns = ["books"]\n', "source"),
+    ("load_split", '[[split]]\ncolumns = ["books"]\n[split.source]\ndocument = "x"\n'
+     '[[split]]\ncolumns = ["books"]\n[split.source]\ndocument = "y"\n', "twice"),
+    ("load_split", '[split]\ncolumns = ["books"]\n', "[[split]]"),
 ])
-def test_a_bad_weights_file_is_refused_naming_the_table(tmp_path, text, said):
+def test_a_bad_weights_or_split_file_is_refused_naming_the_table(tmp_path, loader, text, said):
     path = tmp_path / "weights.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match="weights.toml") as exc:
-        split.load_weights(path)
+        getattr(split, loader)(path)
     assert said in str(exc.value)
 
 
@@ -1115,19 +1120,6 @@ def test_split_names_the_columns_a_whole_school_row_shares_out():
         read_schools(whole(), split="books")
 
 
-@pytest.mark.parametrize("text, said", [
-    ('[[split]]\ncolumns = ["teachers"]\n[split.source]\ndocument = "x"\n', "people"),
-    ('[[split]]\ncolumns = ["books"]\n', "source"),
-    ('[[split]]\ncolumns = ["books"]\n[split.source]\ndocument = "x"\n'
-     '[[split]]\ncolumns = ["books"]\n[split.source]\ndocument = "y"\n', "twice"),
-    ('[split]\ncolumns = ["books"]\n', "[[split]]"),
-])
-def test_a_bad_split_list_is_refused_naming_the_table(tmp_path, text, said):
-    path = tmp_path / "weights.toml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ValueError, match="weights.toml") as exc:
-        split.load_split(path)
-    assert said in str(exc.value)
 
 
 # --------------------------------------------------------------------------- properties
