@@ -182,7 +182,8 @@ def _by_county(df: pd.DataFrame, counties: list[str]) -> dict[str, pd.DataFrame]
     if not len(df):
         return {}
     key = df["county"].astype(str)
-    return {c: part for c, part in df[key.isin(counties)].groupby(key[key.isin(counties)], sort=False)}
+    mine = key.isin(counties)
+    return {c: part for c, part in df[mine].groupby(key[mine], sort=False)}
 
 
 def _county(ex, mine: dict, lang: str, w: dict, names: dict) -> list:

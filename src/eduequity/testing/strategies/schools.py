@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from ...core.columns import LEVELS, RESOURCES
+from ...read.split import PEOPLE, SPLIT
 from .vocabulary import (
     DECIMALS, MAX_STUDENTS, MIN_STUDENTS, MIXED_SCHOOL_TYPES, PER_STUDENT, SPREADS, TEACHER_SHARES, _BASE,
-    _LEVEL_DIGIT, _LEVEL_ZH, _PEOPLE, _SECTIONS_OF, _SPLIT, _check_resources, _check_sizes, _check_strategy,
+    _LEVEL_DIGIT, _LEVEL_ZH, _SECTIONS_OF, _check_resources, _check_sizes, _check_strategy,
     _unique_lists, county_codes, county_names,
 )
 
@@ -374,13 +375,13 @@ def _whole_rows(rng: np.random.Generator, cs: list[str], places: list[tuple[int,
         "students_junior": counts[:, 1],
         "students_senior": np.where(has[:, 2], counts[:, 2], np.nan),
     }
-    for r in _SPLIT:
+    for r in SPLIT:
         out[r] = values[r]
-    for r in _PEOPLE:
+    for r in PEOPLE:
         out[r] = np.full(n, np.nan)
     # people per compulsory section, in proportion to its students (whole numbers)
     share = np.divide(compulsory, total[:, None], out=np.zeros_like(compulsory), where=total[:, None] > 0)
-    for r in _PEOPLE:
+    for r in PEOPLE:
         for k, sec in enumerate(("primary", "junior")):
             v = np.rint(values[r] * share[:, k])
             if r == "teachers":

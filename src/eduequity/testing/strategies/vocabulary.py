@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from ...core.columns import RESOURCES
-from ...read.split import PEOPLE, SPLIT
 
 #: Names drawn where no county is registered (a registry without plugins).
 FALLBACK_COUNTIES: tuple[str, ...] = ("甲县", "乙县", "丙区", "丁区", "戊市")
@@ -72,7 +71,6 @@ MIXED_SCHOOL_TYPES: tuple[str, ...] = ("nine_year", "twelve_year", "complete_sec
 _SECTIONS_OF = {"nine_year": (True, True, False), "twelve_year": (True, True, True),
                 "complete_secondary": (False, True, True)}
 _BASE = tuple(k for k in PER_STUDENT if k not in TEACHER_SHARES)
-_SPLIT, _PEOPLE = SPLIT, PEOPLE  # the national data's split columns, and those given per section
 _LEVEL_DIGIT = {"primary": "1", "junior": "2"}
 _LEVEL_ZH = {"primary": "小学", "junior": "中学"}
 
