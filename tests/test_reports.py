@@ -416,3 +416,25 @@ def test_one_evaluation_in_several_formats_is_explained_once_and_another_is_not_
     del ev, other
     gc.collect()
     assert not ids & set(summary._PAGES)  # an evaluation's pages go with it
+
+
+def test_an_english_reason_drops_a_metric_keys_chinese_name_with_brackets_of_its_own():
+    from eduequity.criteria.reasons import localise
+
+    text = "需补充指标 supply metrics: largest_class_size（最大班额）, largest_school_students（学校规模（最大学校在校生数））"
+    names = {"largest_class_size": "Largest class size", "largest_school_students": "Largest school's enrolment"}
+    assert localise(text, "en", names) == "supply metrics: Largest class size, Largest school's enrolment"
+
+
+def test_an_english_page_is_english_but_for_names_and_clause_citations():
+    frame = ee.read_schools(EXAMPLES / "panzhihua-schools-synthetic.csv")
+    ev = ee.evaluate(frame, "cn.quality-balance-2017")
+    page = ee.render(ev, "html", lang="en")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">') and "<title>Evaluation report</title>" in page
+    assert "What to add" in page and "m²" in page  # the plan's resources and units, in English
+    rest = re.sub(r"教督〔2017〕6号[^<;)]*", "", page)  # a clause is cited as the document words it
+    names = set(frame["county"].astype(str)) | set(frame["school_name"].astype(str))
+    for name in sorted(names, key=len, reverse=True):
+        rest = rest.replace(name, "")
+    assert re.findall(r"[\u3400-\u9fff]+", rest) == []
+    assert ee.render(ev, "html").startswith('<!DOCTYPE html>\n<html lang="zh">')

@@ -129,6 +129,9 @@ _PAIRS: tuple[tuple[str, str, str], ...] = tuple(sorted((
 _ID = re.compile(r"[a-z][a-z0-9]*(?:[._:-][a-z0-9]+)+")
 
 
+#: "key（中文名）" after a metric key, its Chinese name holding one level of brackets itself
+#: ("largest_school_students（学校规模（最大学校在校生数））").
+_KEY_ZH = re.compile(r"(?<=[a-z0-9_])（(?:[^（）]|（[^（）]*）)*）")
 _CJK = "\u3400-\u9fff"  # the unified ideographs: a name beside one is part of a longer word
 
 
@@ -158,7 +161,7 @@ def localise(text: str, lang: str, names: Mapping[str, str] | None = None) -> st
     names = names or {}
     text = re.sub(r" \([a-z]+\.[a-z0-9.-]+\)(?=: )", "", text)  # "无观测值 (cn.quality-balance-2017): …"
     if half == 2:  # "key（中文名）": an English reader gets the key's English name alone
-        text = re.sub(r"(?<=[a-z0-9_])（[^（）]*）", "", text)
+        text = _KEY_ZH.sub("", text)
     text = _ID.sub(lambda m: names.get(m[0], m[0]), text)
     text = re.sub(r"([^\s,（）：:]+)（\1）", r"\1", text)  # a key named beside its own name: once
     if half == 2:  # whole Chinese names only: inside a quoted clause (…初中综合差异系数) a name stays

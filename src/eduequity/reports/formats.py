@@ -59,11 +59,11 @@ def eduequity_report_formats() -> list[ReportFormat]:
     county-year) and ``cn.cv-table.csv`` (the national-format 表2 CV table, whose
     headers are the document's). ``--lang zh`` relabels the first two for people."""
     return [
-        ReportFormat("markdown", "markdown", "eduequity 评估报告", subject="any"),
+        ReportFormat("markdown", "markdown", "评估报告 Evaluation report", subject="any"),
         ReportFormat("json", "json", "eduequity evaluation", subject="any"),
-        ReportFormat("html", "html", "eduequity 评估报告", subject="any"),
-        ReportFormat("xlsx", "xlsx", "eduequity 评估报告", subject="any"),
-        ReportFormat("pdf", "pdf", "eduequity 评估报告", subject="any"),
+        ReportFormat("html", "html", "评估报告 Evaluation report", subject="any"),
+        ReportFormat("xlsx", "xlsx", "评估报告 Evaluation report", subject="any"),
+        ReportFormat("pdf", "pdf", "评估报告 Evaluation report", subject="any"),
         ReportFormat("cn.indicators.csv", "csv", "指标与差异系数 Indicators and CVs",
                      (Section("indicators"),), lang="en"),
         ReportFormat("cn.verdicts.csv", "csv", "县域结论 Verdicts", (Section("verdicts"),), lang="en"),

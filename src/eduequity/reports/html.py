@@ -62,13 +62,13 @@ def table(df: pd.DataFrame, columns: tuple[str, ...] = ()) -> str:
     return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
 
-def page(title: str, body: list[str]) -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\">"
+def page(title: str, body: list[str], lang: str = "zh") -> str:
+    return (f"<!DOCTYPE html>\n<html lang=\"{'en' if lang == 'en' else 'zh'}\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>\n"
             + "\n".join(body) + "\n</body></html>\n")
 
 
-def write(blocks, title: str) -> str:
+def write(blocks, title: str, lang: str = "zh") -> str:
     body, open_section = [], False
     for b in blocks:
         if isinstance(b, Break):  # a county's page: its own section, a new page in print
@@ -88,4 +88,4 @@ def write(blocks, title: str) -> str:
                             "the chart needs matplotlib</p>")
     if open_section:
         body.append("</section>")
-    return page(title, body)
+    return page(title, body, lang)

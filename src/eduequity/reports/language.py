@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.columns import LEVEL_ZH
+from ..core.columns import COLUMNS, LEVEL_ZH
 from ..core.verdicts import STATUS_ZH
 from ..criteria.reasons import SYMBOL, localise
 
@@ -44,6 +44,9 @@ REASONS = ("reason", "reasons", "why")
 WHAT = {"zh": {"metric": "指标数据", "recognition": "认定信息", "column": "学校数据"},
         "en": {"metric": "metric", "recognition": "recognition", "column": "school data"}}
 BLANK = "—"
+#: A plan's ``resource`` (the column's Chinese name) and ``unit`` (core.columns.UNIT_ZH) in English.
+RESOURCE_EN = {c.zh: c.en for c in COLUMNS if c.role == "resource"}
+UNIT_EN = {"㎡": "m²", "元": "yuan", "人": "people", "间": "rooms", "台": "computers", "册": "books"}
 #: What a veto item's (一票否决, ``veto = true``) title carries in a report, in each language.
 VETO = {"zh": "（一票否决）", "en": " (veto)"}
 
@@ -116,6 +119,10 @@ def frame(df: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> pd.DataFram
             out[c] = cell_text(col, LEVEL[lang]).replace({"": BLANK})
         elif c in ("indicator", "metric", "criterion", "target", "title"):
             out[c] = cell_text(col, labels)
+        elif c == "resource" and lang == "en":
+            out[c] = cell_text(col, RESOURCE_EN)
+        elif c == "unit" and lang == "en":
+            out[c] = cell_text(col, UNIT_EN)
         elif c == "school_type":
             out[c] = cell_text(col, SCHOOL_TYPE[lang])
         elif c == "op":

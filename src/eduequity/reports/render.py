@@ -44,12 +44,13 @@ def render(obj: Any, format_id: str, *, registry: Registry | None = None, lang: 
         blocks = views.relabel(views.blocks(items, fmt, reg), lang) if lang == "zh" else views.blocks(items, fmt, reg)
         return csv.write(blocks, fmt.id)
     blocks = views.relabel(views.blocks(items, fmt, reg, lang, paged=fmt.writer != "xlsx"), lang)
+    title = views.one_language(fmt.title, lang or "zh")  # the document's own title, in the report's language
     if fmt.writer == "html":
-        return html.write(blocks, fmt.title)
+        return html.write(blocks, title, lang or "zh")
     if fmt.writer == "xlsx":
-        return xlsx.write(blocks, fmt.title)
+        return xlsx.write(blocks, title)
     if fmt.writer == "pdf":
-        return pdf.write(blocks, fmt.title)
+        return pdf.write(blocks, title)
     return markdown.write(blocks)
 
 
